@@ -1,0 +1,89 @@
+package dev.jvisor.cli;
+
+import dev.jvisor.sentry.ProcessSpec;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.SandboxException;
+import dev.jvisor.sentry.Stdio;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jvisor do}: runs a host command in a sandbox over the host's root, read-only under an overlay. */
+@Command(name = "do", description = "Run a command in a sandbox whose root is a host directory (default /), "
+    + "read-only underneath an in-memory writable layer.")
+final class DoCommand implements Callable<Integer> {
+  @Option(names = "--root", description = "Host directory used as the sandbox root (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/")
+  Path root;
+
+  @Option(names = "--cwd", description = "Working directory inside the sandbox.")
+  String cwd;
+
+  @Option(names = "--env", description = "Extra environment variable K=V (repeatable).")
+  List<String> env = new ArrayList<>();
+
+  @Option(names = "--hostname", description = "Hostname inside the sandbox.", defaultValue = "jvisor")
+  String hostname;
+
+  @Option(names = "--memory", description = "Guest memory bound, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2G")
+  String memory;
+
+  @Option(names = "--debug", description = "Log platform decisions and show stack traces.")
+  boolean debug;
+
+  @Option(names = "--strace", description = "Print every syscall with decoded arguments and result to stderr.")
+  boolean strace;
+
+  @Parameters(paramLabel = "CMD", arity = "1..*", description = "Command and arguments.")
+  List<String> command;
+
+  @Override
+  public Integer call() throws Exception {
+    SandboxConfig config;
+    try {
+      config = SandboxConfig.forRoot(root).withHostname(hostname).withMemory(Sizes.parse(memory))
+          .withDebug(debug).withStrace(strace);
+    } catch (IllegalArgumentException e) {
+      System.err.println("jvisor: " + e.getMessage());
+      return 2;
+    }
+    List<String> environment = new ArrayList<>();
+    String path = System.getenv("PATH");
+    environment.add("PATH=" + (path == null ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : path));
+    for (String k : List.of("HOME", "TERM", "LANG", "USER")) {
+      String v = System.getenv(k);
+      if (v != null) {
+        environment.add(k + "=" + v);
+      }
+    }
+    for (String e : env) {
+      if (!e.contains("=")) {
+        System.err.println("jvisor: --env wants K=V, got '" + e + "'");
+        return 2;
+      }
+      environment.add(e);
+    }
+    String dir = cwd != null ? cwd : (root.equals(Path.of("/")) ? System.getProperty("user.dir") : "/");
+    try (Sandbox sandbox = Sandbox.create(config)) {
+      return sandbox.start(new ProcessSpec(command, environment, dir, 0, 0), Stdio.inherit()).waitFor();
+    } catch (SandboxException e) {
+      System.err.println("jvisor: " + e.getMessage());
+      if (debug) {
+        e.printStackTrace();
+      }
+      return e.exitCode();
+    } catch (RuntimeException e) {
+      System.err.println("jvisor: internal error: " + e);
+      if (debug) {
+        e.printStackTrace();
+      }
+      return 125;
+    }
+  }
+}
