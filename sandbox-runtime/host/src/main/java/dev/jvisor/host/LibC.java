@@ -24,6 +24,7 @@ public final class LibC {
   public static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
   public static final long MAP_FAILED = -1L;
   public static final int MFD_CLOEXEC = 1;
+  public static final int MADV_DONTNEED = 4, MADV_REMOVE = 9;
   public static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
   public static final long SYS_openat2 = 437, SYS_getdents64 = 217, SYS_gettid = 186, SYS_tgkill = 234;
   /** openat2 resolve flags (linux/openat2.h). */
@@ -41,6 +42,14 @@ public final class LibC {
   public static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);
 
   public static native int munmap(long addr, long length);
+
+  public static native int madvise(long addr, long length, int advice);
+
+  public static native int mprotect(long addr, long length, int prot);
+
+  public static native int sigaction(int signum, long act, long oldact);
+
+  public static native int pthread_sigmask(int how, long set, long oldset);
 
   public static native int memfd_create(String name, int flags);
 
@@ -79,6 +88,32 @@ public final class LibC {
   public static native long pthread_self();
 
   public static native int pthread_kill(long thread, int sig);
+
+  /** Signal used to kick a vCPU thread out of KVM_RUN (a real-time signal the JVM does not use). */
+  public static final int SIG_KICK = 40;
+
+  private static volatile boolean kickHandlerInstalled;
+
+  /**
+   * Installs a do-nothing handler for {@link #SIG_KICK} (without SA_RESTART) so that the signal interrupts a
+   * blocking KVM_RUN with EINTR instead of killing the process. The handler is libc's getpid: async-signal-safe
+   * and free of side effects, so no Java code ever runs in signal context.
+   */
+  public static synchronized void installKickHandler() {
+    if (kickHandlerInstalled) {
+      return;
+    }
+    long getpid = Pointer.nativeValue(NativeLibrary.getInstance("c").getFunction("getpid"));
+    long act = allocate(152); // glibc struct sigaction: handler, sa_mask[128], sa_flags, sa_restorer
+    try {
+      new Pointer(act).clear(152);
+      new Pointer(act).setLong(0, getpid);
+      check("sigaction", sigaction(SIG_KICK, act, 0));
+    } finally {
+      free(act);
+    }
+    kickHandlerInstalled = true;
+  }
 
   /** errno of the last call on this thread (JNA saves it after every direct call). */
   public static int errno() {

@@ -1,0 +1,162 @@
+package dev.jvisor.sentry.mm;
+
+import dev.jvisor.host.LibC;
+import dev.jvisor.sentry.arch.X86;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+
+/**
+ * Guest-physical memory: one sparse memfd mapped into the JVM and (by the platform) into the guest at GPA 0.
+ * Frames are handed out by a bitmap allocator; a freed frame's backing is punched out of the memfd so the host
+ * gets the memory back. The first {@link #RESERVED_BYTES} are never handed out (room for the platform's fixed
+ * structures at low addresses and to keep GPA 0 unused).
+ */
+public final class PhysicalMemory implements AutoCloseable {
+  public static final long RESERVED_BYTES = 1 << 20;
+  private static final long CHUNK = 1L << 30;
+
+  private final int memfd;
+  private final long size;
+  private final long hostBase;
+  private final ByteBuffer[] chunks;
+  private final BitSet used;
+  private final int frames;
+  private int nextHint;
+  private int inUse;
+
+  public PhysicalMemory(long size) {
+    if (size % X86.PAGE_SIZE != 0 || size <= RESERVED_BYTES) {
+      throw new IllegalArgumentException("bad guest memory size " + size);
+    }
+    this.size = size;
+    this.memfd = LibC.check("memfd_create", LibC.memfd_create("jvisor-guest", LibC.MFD_CLOEXEC));
+    LibC.check("ftruncate", LibC.ftruncate(memfd, size));
+    this.hostBase = LibC.check("mmap", LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE,
+        LibC.MAP_SHARED | LibC.MAP_NORESERVE, memfd, 0));
+    int n = (int) ((size + CHUNK - 1) / CHUNK);
+    chunks = new ByteBuffer[n];
+    for (int i = 0; i < n; i++) {
+      long len = Math.min(CHUNK, size - i * CHUNK);
+      chunks[i] = LibC.buffer(hostBase + i * CHUNK, len);
+    }
+    frames = (int) (size / X86.PAGE_SIZE);
+    used = new BitSet(frames);
+    used.set(0, (int) (RESERVED_BYTES / X86.PAGE_SIZE));
+    nextHint = (int) (RESERVED_BYTES / X86.PAGE_SIZE);
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public long hostBase() {
+    return hostBase;
+  }
+
+  public int memfd() {
+    return memfd;
+  }
+
+  /** Frames currently allocated (excluding the reserved low area). */
+  public synchronized int framesInUse() {
+    return inUse;
+  }
+
+  /** Allocates one zeroed frame and returns its guest-physical address, or -1 when guest memory is exhausted. */
+  public synchronized long allocateFrame() {
+    int f = used.nextClearBit(nextHint);
+    if (f >= frames) {
+      f = used.nextClearBit((int) (RESERVED_BYTES / X86.PAGE_SIZE));
+      if (f >= frames) {
+        return -1;
+      }
+    }
+    used.set(f);
+    inUse++;
+    nextHint = f + 1;
+    return (long) f << X86.PAGE_SHIFT;
+  }
+
+  /** Returns a frame; its contents are dropped (the memfd range is punched, so it reads as zero when reused). */
+  public synchronized void freeFrame(long gpa) {
+    int f = (int) (gpa >>> X86.PAGE_SHIFT);
+    if (f < RESERVED_BYTES / X86.PAGE_SIZE || f >= frames || !used.get(f)) {
+      throw new IllegalStateException("freeing a frame that is not allocated: 0x" + Long.toHexString(gpa));
+    }
+    LibC.fallocate(memfd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, gpa, X86.PAGE_SIZE);
+    used.clear(f);
+    inUse--;
+    if (f < nextHint) {
+      nextHint = f;
+    }
+  }
+
+  /** Host address of a guest-physical address (for host calls that read or write guest memory directly). */
+  public long hostAddress(long gpa) {
+    checkRange(gpa, 1);
+    return hostBase + gpa;
+  }
+
+  private void checkRange(long gpa, long len) {
+    if (gpa < 0 || len < 0 || gpa + len > size) {
+      throw new IndexOutOfBoundsException("guest-physical 0x" + Long.toHexString(gpa) + "+" + len);
+    }
+  }
+
+  private ByteBuffer chunk(long gpa) {
+    return chunks[(int) (gpa / CHUNK)];
+  }
+
+  public long getLong(long gpa) {
+    checkRange(gpa, 8);
+    return chunk(gpa).getLong((int) (gpa % CHUNK));
+  }
+
+  public void putLong(long gpa, long v) {
+    checkRange(gpa, 8);
+    chunk(gpa).putLong((int) (gpa % CHUNK), v);
+  }
+
+  public int getInt(long gpa) {
+    checkRange(gpa, 4);
+    return chunk(gpa).getInt((int) (gpa % CHUNK));
+  }
+
+  public byte getByte(long gpa) {
+    checkRange(gpa, 1);
+    return chunk(gpa).get((int) (gpa % CHUNK));
+  }
+
+  /** Copies within one frame (callers split at page boundaries). */
+  public void read(long gpa, byte[] dst, int off, int len) {
+    checkRange(gpa, len);
+    chunk(gpa).get((int) (gpa % CHUNK), dst, off, len);
+  }
+
+  public void write(long gpa, byte[] src, int off, int len) {
+    checkRange(gpa, len);
+    chunk(gpa).put((int) (gpa % CHUNK), src, off, len);
+  }
+
+  public void zero(long gpa, int len) {
+    checkRange(gpa, len);
+    ByteBuffer c = chunk(gpa);
+    int base = (int) (gpa % CHUNK);
+    for (int i = 0; i < len; i += 8) {
+      c.putLong(base + i, 0);
+    }
+  }
+
+  /** Copies one whole frame to another (copy-on-write breaks, fork). */
+  public void copyFrame(long fromGpa, long toGpa) {
+    byte[] tmp = new byte[(int) X86.PAGE_SIZE];
+    read(fromGpa, tmp, 0, tmp.length);
+    write(toGpa, tmp, 0, tmp.length);
+  }
+
+  @Override
+  public void close() {
+    LibC.munmap(hostBase, size);
+    LibC.close(memfd);
+  }
+}

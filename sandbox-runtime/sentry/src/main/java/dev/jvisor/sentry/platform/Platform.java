@@ -1,0 +1,33 @@
+package dev.jvisor.sentry.platform;
+
+import dev.jvisor.sentry.mm.PageTable;
+import dev.jvisor.sentry.mm.PhysicalMemory;
+
+/** A machine that runs guest user code: guest memory, address-space roots and vCPUs. */
+public interface Platform extends AutoCloseable {
+  /** Human-readable flavour, e.g. "kvm (PVM: ring-3 syscall trampoline)". */
+  String describe();
+
+  PhysicalMemory memory();
+
+  /**
+   * A fresh address-space root with the platform's fixed mappings (kernel half, syscall trampoline) in place.
+   * User mappings are added by the memory manager.
+   */
+  PageTable newPageTable();
+
+  /** Lowest user address the platform reserves at the top of the user half: user mappings stay below it. */
+  long userLimit();
+
+  /** A vCPU for the calling thread; each task thread keeps its own. */
+  Vcpu newVcpu();
+
+  /**
+   * Tells the platform that a leaf mapping of {@code gpa} was removed or lost permissions, so cached
+   * translations (shadow page tables, TLBs) must not keep using it.
+   */
+  void invalidate(long gpa);
+
+  @Override
+  void close();
+}

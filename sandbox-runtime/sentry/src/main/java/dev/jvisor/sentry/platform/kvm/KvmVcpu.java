@@ -1,0 +1,343 @@
+package dev.jvisor.sentry.platform.kvm;
+
+import static dev.jvisor.host.Kvm.*;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.host.HostException;
+import dev.jvisor.host.LibC;
+import dev.jvisor.sentry.arch.GuestCode;
+import dev.jvisor.sentry.arch.Segments;
+import dev.jvisor.sentry.arch.X86;
+import dev.jvisor.sentry.platform.ExitKind;
+import dev.jvisor.sentry.platform.Vcpu;
+import java.nio.ByteBuffer;
+
+/**
+ * A KVM vCPU on one host thread. Guest registers live in kvm_run's sync-regs area (KVM_CAP_SYNC_REGS): read after
+ * each exit and written back by marking them dirty, so the hot path makes exactly one ioctl (KVM_RUN) per exit.
+ */
+final class KvmVcpu implements Vcpu {
+  private static final int R = RUN_SYNC_REGS;
+  private static final int S = RUN_SYNC_SREGS;
+
+  private final KvmMachine machine;
+  private final int fd;
+  private final long runAddress;
+  private final ByteBuffer run;
+  private final long stackVa;
+  private final long stackTop;
+  private final long[] stackFrames;
+  private final long scratch;
+  private volatile long thread;
+  private volatile boolean kicked;
+  private int dirty;
+  private String detail = "";
+  private int faultVector;
+  private long faultError;
+  private long faultRip;
+
+  KvmVcpu(KvmMachine machine, int id, long areaVa, long stackTop, long[] stackFrames) {
+    this.machine = machine;
+    this.stackVa = areaVa + 0x1000;
+    this.stackTop = stackTop;
+    this.stackFrames = stackFrames;
+    this.fd = LibC.check("KVM_CREATE_VCPU", LibC.ioctl(machine.vmFd(), KVM_CREATE_VCPU, id));
+    this.runAddress = LibC.check("mmap kvm_run", LibC.mmap(0, machine.runSize(),
+        LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0));
+    this.run = LibC.buffer(runAddress, machine.runSize());
+    this.scratch = LibC.allocate(8192);
+    this.thread = LibC.pthread_self();
+    LibC.installKickHandler();
+    setCpuid();
+    setSregs(areaVa);
+    setMsrs();
+    if (machine.flavour() == Flavour.HARDWARE) {
+      setXcr0();
+    }
+    // Start with registers fetched once so the sync area holds a complete state to edit.
+    LibC.check("KVM_GET_REGS", LibC.ioctl(fd, KVM_GET_REGS, scratch));
+    ByteBuffer regs = LibC.buffer(scratch, SIZEOF_REGS);
+    for (int i = 0; i < SIZEOF_REGS; i += 8) {
+      run.putLong(R + i, regs.getLong(i));
+    }
+    LibC.check("KVM_GET_SREGS", LibC.ioctl(fd, KVM_GET_SREGS, scratch));
+    ByteBuffer sregs = LibC.buffer(scratch, SIZEOF_SREGS);
+    for (int i = 0; i < SIZEOF_SREGS; i++) {
+      run.put(S + i, sregs.get(i));
+    }
+    run.putLong(R + REG_RFLAGS, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
+    dirty = KVM_SYNC_X86_REGS;
+  }
+
+  private void setCpuid() {
+    byte[] c = machine.cpuid();
+    LibC.copyIn(scratch, c, 0, c.length);
+    LibC.check("KVM_SET_CPUID2", LibC.ioctl(fd, KVM_SET_CPUID2, scratch));
+  }
+
+  private static void segment(ByteBuffer b, int at, long base, int limit, int selector, int type, int s, int dpl,
+      int db, int l, int g) {
+    b.putLong(at + SEG_BASE, base).putInt(at + SEG_LIMIT, limit).putShort(at + SEG_SELECTOR, (short) selector);
+    b.put(at + SEG_TYPE, (byte) type).put(at + SEG_PRESENT, (byte) 1).put(at + SEG_DPL, (byte) dpl)
+        .put(at + SEG_DB, (byte) db).put(at + SEG_S, (byte) s).put(at + SEG_L, (byte) l).put(at + SEG_G, (byte) g)
+        .put(at + SEG_AVL, (byte) 0).put(at + SEG_UNUSABLE, (byte) 0);
+  }
+
+  private void setSregs(long tssVa) {
+    LibC.check("KVM_GET_SREGS", LibC.ioctl(fd, KVM_GET_SREGS, scratch));
+    ByteBuffer b = LibC.buffer(scratch, SIZEOF_SREGS);
+    // The task starts (and always resumes) in ring 3 with 64-bit user code and data segments.
+    segment(b, SREG_CS, 0, 0xFFFFFFFF, Segments.USER_CS, 0xB, 1, 3, 0, 1, 1);
+    for (int seg : new int[] {SREG_DS, SREG_ES, SREG_FS, SREG_GS, SREG_SS}) {
+      segment(b, seg, 0, 0xFFFFFFFF, Segments.USER_DS, 0x3, 1, 3, 1, 0, 1);
+    }
+    segment(b, SREG_TR, tssVa, Segments.TSS_SIZE - 1, Segments.TSS, 0xB, 0, 0, 0, 0, 0);
+    b.putLong(SREG_GDT, Layout.GDT_VA).putShort(SREG_GDT + 8, (short) (Segments.GDT_ENTRIES * 8 - 1));
+    b.putLong(SREG_IDT, Layout.IDT_VA).putShort(SREG_IDT + 8, (short) (256 * 16 - 1));
+    b.putLong(SREG_CR0, X86.CR0).putLong(SREG_CR4, X86.CR4).putLong(SREG_EFER, X86.EFER);
+    b.putLong(SREG_CR3, machine.kernelTemplate().root());
+    LibC.check("KVM_SET_SREGS", LibC.ioctl(fd, KVM_SET_SREGS, scratch));
+  }
+
+  private void setMsrs() {
+    long lstar = machine.flavour() == Flavour.PVM
+        ? Layout.TRAMPOLINE_VA
+        : Layout.STUBS_VA + GuestCode.HW_SYSCALL_OFFSET;
+    long[][] msrs = {
+      {X86.MSR_STAR, Segments.STAR}, {X86.MSR_LSTAR, lstar}, {X86.MSR_CSTAR, lstar},
+      {X86.MSR_SFMASK, X86.SFMASK}, {X86.MSR_PAT, X86.PAT_DEFAULT}, {X86.MSR_FS_BASE, 0}, {X86.MSR_GS_BASE, 0},
+      {X86.MSR_KERNEL_GS_BASE, 0}
+    };
+    ByteBuffer b = LibC.buffer(scratch, SIZEOF_MSRS_HEADER + (long) msrs.length * SIZEOF_MSR_ENTRY);
+    b.putInt(0, msrs.length).putInt(4, 0);
+    for (int i = 0; i < msrs.length; i++) {
+      int at = SIZEOF_MSRS_HEADER + i * SIZEOF_MSR_ENTRY;
+      b.putInt(at, (int) msrs[i][0]).putInt(at + 4, 0).putLong(at + 8, msrs[i][1]);
+    }
+    int n = LibC.ioctl(fd, KVM_SET_MSRS, scratch);
+    if (n != msrs.length) {
+      throw new HostException("KVM_SET_MSRS (set " + n + " of " + msrs.length + ")", LibC.errno());
+    }
+  }
+
+  private void setXcr0() {
+    ByteBuffer b = LibC.buffer(scratch, SIZEOF_XCRS);
+    for (int i = 0; i < SIZEOF_XCRS; i++) {
+      b.put(i, (byte) 0);
+    }
+    b.putInt(0, 1).putInt(8, 0).putLong(16, 0x7); // XCR0 = x87 | SSE | AVX
+    LibC.check("KVM_SET_XCRS", LibC.ioctl(fd, KVM_SET_XCRS, scratch));
+  }
+
+  @Override
+  public ExitKind run() {
+    while (true) {
+      if (kicked) {
+        kicked = false;
+        return ExitKind.INTERRUPTED;
+      }
+      run.putLong(RUN_VALID_REGS, KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+      run.putLong(RUN_DIRTY_REGS, dirty);
+      int rc = LibC.ioctl(fd, KVM_RUN, 0);
+      dirty = 0;
+      if (rc < 0) {
+        int e = LibC.errno();
+        run.put(RUN_IMMEDIATE_EXIT, (byte) 0);
+        if (e == Errno.EINTR || e == Errno.EAGAIN) {
+          if (kicked) {
+            kicked = false;
+            return ExitKind.INTERRUPTED;
+          }
+          continue;
+        }
+        throw new HostException("KVM_RUN", e);
+      }
+      int reason = run.getInt(RUN_EXIT_REASON);
+      switch (reason) {
+        case KVM_EXIT_MMIO -> {
+          long addr = run.getLong(RUN_MMIO_PHYS_ADDR);
+          boolean write = run.get(RUN_MMIO_IS_WRITE) != 0;
+          long rip = reg(REG_RIP);
+          if (addr == Layout.EXIT_GPA && write && (rip == Layout.TRAMPOLINE_VA
+              || rip == Layout.TRAMPOLINE_VA + GuestCode.PVM_STORE_LENGTH)) {
+            return ExitKind.SYSCALL;
+          }
+          // Any other access to the exit page is the program poking at it: a segfault, as on Linux.
+          faultVector = X86.VEC_PF;
+          faultError = X86.PF_USER | X86.PF_PRESENT | (write ? X86.PF_WRITE : 0);
+          faultRip = rip;
+          detail = "access to the syscall exit page at 0x" + Long.toHexString(addr);
+          return ExitKind.DEAD;
+        }
+        case KVM_EXIT_IO -> {
+          int port = run.getShort(RUN_IO_PORT) & 0xFFFF;
+          if (port == GuestCode.FAULT_PORT) {
+            readFaultFrame();
+            return ExitKind.FAULT;
+          }
+          if (port == GuestCode.SYSCALL_PORT) {
+            return ExitKind.SYSCALL;
+          }
+          detail = "unexpected I/O exit on port 0x" + Integer.toHexString(port);
+          return ExitKind.DEAD;
+        }
+        case KVM_EXIT_INTR -> {
+          if (kicked) {
+            kicked = false;
+            return ExitKind.INTERRUPTED;
+          }
+        }
+        case KVM_EXIT_SHUTDOWN -> {
+          detail = "triple fault (KVM_EXIT_SHUTDOWN) at rip 0x" + Long.toHexString(reg(REG_RIP));
+          return ExitKind.DEAD;
+        }
+        default -> {
+          detail = "unexpected KVM exit " + reason + " at rip 0x" + Long.toHexString(reg(REG_RIP))
+              + " (suberror " + run.getInt(RUN_INTERNAL_SUBERROR) + ")";
+          return ExitKind.DEAD;
+        }
+      }
+    }
+  }
+
+  /** Reads vector, error code and the user RIP that the IDT stub left on this vCPU's exception stack. */
+  private void readFaultFrame() {
+    long rsp = reg(REG_RSP);
+    faultVector = (int) readStack(rsp);
+    faultError = readStack(rsp + 8);
+    faultRip = readStack(rsp + 16);
+  }
+
+  private long readStack(long va) {
+    long off = va - stackVa;
+    if (off < 0 || off + 8 > stackTop - stackVa) {
+      throw new IllegalStateException("fault frame outside the exception stack: 0x" + Long.toHexString(va));
+    }
+    return machine.memory().getLong(stackFrames[(int) (off >>> 12)] + (off & 0xFFF));
+  }
+
+  private void writeStack(long va, long value) {
+    long off = va - stackVa;
+    machine.memory().putLong(stackFrames[(int) (off >>> 12)] + (off & 0xFFF), value);
+  }
+
+  /** User context of the last fault as the stub will restore it: {rip, cs, rflags, rsp, ss}. */
+  long[] faultFrame() {
+    long rsp = reg(REG_RSP) + 16;
+    return new long[] {readStack(rsp), readStack(rsp + 8), readStack(rsp + 16), readStack(rsp + 24),
+        readStack(rsp + 32)};
+  }
+
+  /** Edits the interrupt frame so iretq resumes elsewhere (signal delivery after a fault). */
+  void setFaultReturn(long rip, long rflags, long rsp) {
+    long frame = reg(REG_RSP) + 16;
+    writeStack(frame, rip);
+    writeStack(frame + 16, rflags);
+    writeStack(frame + 24, rsp);
+  }
+
+  @Override
+  public long reg(int offset) {
+    return run.getLong(R + offset);
+  }
+
+  @Override
+  public void setReg(int offset, long value) {
+    run.putLong(R + offset, value);
+    dirty |= KVM_SYNC_X86_REGS;
+  }
+
+  @Override
+  public void completeSyscall(long result) {
+    run.putLong(R + REG_RAX, result);
+    if (machine.flavour() == Flavour.PVM) {
+      // Back to the instruction after SYSCALL with the flags SYSCALL saved (user-controllable bits only).
+      run.putLong(R + REG_RIP, run.getLong(R + REG_RCX));
+      long flags = (run.getLong(R + REG_R11) & X86.RFLAGS_USER_MASK) | X86.RFLAGS_FIXED | X86.RFLAGS_IF;
+      run.putLong(R + REG_RFLAGS, flags);
+    }
+    dirty |= KVM_SYNC_X86_REGS;
+  }
+
+  /** Sets where the next syscall return lands and with what flags (execve, sigreturn). */
+  void setUserReturn(long rip, long rflags) {
+    run.putLong(R + REG_RCX, rip);
+    run.putLong(R + REG_R11, rflags);
+    dirty |= KVM_SYNC_X86_REGS;
+  }
+
+  @Override
+  public void setPageTableRoot(long gpa) {
+    if ((run.getLong(S + SREG_CR3) & X86.PTE_ADDR_MASK) != gpa) {
+      run.putLong(S + SREG_CR3, gpa);
+      dirty |= KVM_SYNC_X86_SREGS;
+    }
+  }
+
+  /**
+   * Drops every cached translation of this vCPU: CR3 is written back with its PWT bit toggled, which KVM sees as
+   * a new root (a full MMU context reset), used when a whole address space changes at once (execve) rather than page by page.
+   */
+  @Override
+  public void flushTranslations() {
+    long cr3 = run.getLong(S + SREG_CR3);
+    run.putLong(S + SREG_CR3, cr3 ^ X86.PTE_PWT);
+    dirty |= KVM_SYNC_X86_SREGS;
+  }
+
+  @Override
+  public long fsBase() {
+    return run.getLong(S + SREG_FS + SEG_BASE);
+  }
+
+  @Override
+  public void setFsBase(long base) {
+    run.putLong(S + SREG_FS + SEG_BASE, base);
+    dirty |= KVM_SYNC_X86_SREGS;
+  }
+
+  @Override
+  public int faultVector() {
+    return faultVector;
+  }
+
+  @Override
+  public long faultErrorCode() {
+    return faultError;
+  }
+
+  @Override
+  public long faultAddress() {
+    return run.getLong(S + SREG_CR2);
+  }
+
+
+  @Override
+  public long faultRip() {
+    return faultRip;
+  }
+
+  @Override
+  public String exitDetail() {
+    return detail;
+  }
+
+  @Override
+  public void kick() {
+    kicked = true;
+    run.put(RUN_IMMEDIATE_EXIT, (byte) 1);
+    LibC.pthread_kill(thread, LibC.SIG_KICK);
+  }
+
+  /** Rebinds this vCPU to the calling thread (a vCPU handed to another task thread). */
+  void bindToCurrentThread() {
+    thread = LibC.pthread_self();
+  }
+
+  @Override
+  public void close() {
+    LibC.munmap(runAddress, machine.runSize());
+    LibC.close(fd);
+    LibC.free(scratch);
+  }
+}
