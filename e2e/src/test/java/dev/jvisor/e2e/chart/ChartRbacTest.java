@@ -1,0 +1,102 @@
+package dev.jvisor.e2e.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RBAC rules, verb by verb, against what the operator and the node-agent do (issue 6 and 7): adding a verb to
+ * the chart must be a deliberate change of this table.
+ */
+class ChartRbacTest {
+
+  private static final List<String> CRUD = List.of("create", "delete", "get", "list", "patch", "update", "watch");
+
+  @Test
+  void operatorClusterRoleGrantsExactlyWhatTheReconcilerUses() {
+    ClusterRole role = RenderedChart.renderDefaults().one(ClusterRole.class, "jvisor-operator");
+
+    assertThat(flatten(role.getRules())).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("jvisor.dev/sandboxruntimes", List.of("get", "list", "patch", "update", "watch")),
+        Map.entry("jvisor.dev/sandboxruntimes/status", List.of("get", "patch", "update")),
+        Map.entry("jvisor.dev/sandboxruntimes/finalizers", List.of("update")),
+        Map.entry("node.k8s.io/runtimeclasses", CRUD),
+        Map.entry("rbac.authorization.k8s.io/clusterroles", CRUD),
+        Map.entry("rbac.authorization.k8s.io/clusterrolebindings", CRUD),
+        Map.entry("core/nodes", List.of("get", "list", "patch", "watch")),
+        Map.entry("core/pods", List.of("list")),
+        Map.entry("core/events", List.of("create"))));
+  }
+
+  @Test
+  void operatorNamespacedRoleCoversTheDaemonSetItsAccountAndSettingsButNoLeaseWithOneReplica() {
+    Role role = RenderedChart.renderDefaults().one(Role.class, "jvisor-operator");
+
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+    assertThat(flatten(role.getRules())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "apps/daemonsets", CRUD,
+        "core/serviceaccounts", CRUD,
+        "core/configmaps", CRUD));
+  }
+
+  @Test
+  void leaderElectionAddsOnlyLeaseAccessInTheReleaseNamespace() {
+    Role role = RenderedChart.render(null, Map.of("operator.replicas", 2)).one(Role.class, "jvisor-operator");
+
+    assertThat(flatten(role.getRules())).containsEntry("coordination.k8s.io/leases", List.of("create", "get", "update"))
+        .hasSize(4);
+  }
+
+  @Test
+  void nodeAgentMayOnlyGetAndPatchNodes() {
+    ClusterRole role = RenderedChart.renderDefaults().one(ClusterRole.class, "jvisor-node-agent");
+
+    assertThat(flatten(role.getRules())).containsExactlyEntriesOf(Map.of("core/nodes", List.of("get", "patch")));
+  }
+
+  @Test
+  void noRuleUsesWildcardsOrTouchesSecrets() {
+    RenderedChart chart = RenderedChart.renderDefaults();
+    List<PolicyRule> rules = new java.util.ArrayList<>();
+    chart.all(ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+    chart.all(Role.class).forEach(r -> rules.addAll(r.getRules()));
+
+    assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+      assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+      assertThat(rule.getResources()).doesNotContain("*", "secrets");
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+    });
+  }
+
+  @Test
+  void rbacCanBeLeftToTheClusterAdmin() {
+    RenderedChart chart = RenderedChart.render(null, Map.of("rbac.create", false));
+
+    assertThat(chart.all(ClusterRole.class)).isEmpty();
+    assertThat(chart.all(Role.class)).isEmpty();
+    assertThat(chart.kindsAndNames()).contains("ServiceAccount/jvisor-operator", "Deployment/jvisor-operator");
+  }
+
+  /** "group/resource" -> sorted verbs, merging rules that name several resources. */
+  private static Map<String, List<String>> flatten(List<PolicyRule> rules) {
+    Map<String, TreeSet<String>> merged = new TreeMap<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          String key = (group.isEmpty() ? "core" : group) + "/" + resource;
+          merged.computeIfAbsent(key, k -> new TreeSet<>()).addAll(rule.getVerbs());
+        }
+      }
+    }
+    Map<String, List<String>> result = new TreeMap<>();
+    merged.forEach((k, v) -> result.put(k, List.copyOf(v)));
+    return result;
+  }
+}
