@@ -1,0 +1,57 @@
+package dev.jvisor.nodeagent.lifecycle;
+
+import dev.jvisor.nodeagent.containerd.Distribution;
+import dev.jvisor.nodeagent.containerd.HostPaths;
+import dev.jvisor.nodeagent.containerd.RuntimeSpec;
+import dev.jvisor.nodeagent.restart.RestartStrategy;
+import dev.jvisor.nodeagent.verify.CriHandlerProbe;
+import dev.jvisor.nodeagent.verify.HandlerProbe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Everything one install or uninstall needs, resolved from the command line.
+ *
+ * @param hostRoot where the host's / is seen (DaemonSet: /host)
+ * @param artifacts the distribution directory to install (bin/, lib/, runtime/, VERSION, SHA256SUMS)
+ * @param handler runtime handler name
+ * @param distribution null for auto-detection
+ * @param containerdConfig host path of the config file, or null for the distribution's default
+ * @param criSocket host path of the CRI socket, or null for the distribution's default
+ * @param kvmDevice agent path of /dev/kvm to check, or null to skip the check
+ * @param restart how to restart containerd
+ * @param verifyTimeout bound of the wait for containerd to (un)load the handler
+ * @param lockTimeout bound of the wait for the host lock
+ * @param probes opens a probe on a CRI socket (agent path); replaced in tests that have no containerd
+ */
+public record AgentSettings(Path hostRoot, Path artifacts, String handler, Distribution distribution,
+    String containerdConfig, String criSocket, Path kvmDevice, RestartStrategy restart, Duration verifyTimeout,
+    Duration lockTimeout, Function<Path, HandlerProbe> probes) {
+
+  /** Host paths the agent owns. */
+  public static final String OPT_DIR = "/opt/jvisor";
+  public static final String ETC_DIR = "/etc/jvisor";
+  public static final String RUNTIME_OPTIONS = ETC_DIR + "/runtime.toml";
+
+  public static Function<Path, HandlerProbe> criProbes() {
+    return CriHandlerProbe::new;
+  }
+
+  public RuntimeSpec runtimeSpec() {
+    return new RuntimeSpec(handler, OPT_DIR + "/current/bin/containerd-shim-jvisor-v1", RUNTIME_OPTIONS,
+        OPT_DIR + "/");
+  }
+
+  public Distribution resolvedDistribution() {
+    return distribution != null ? distribution : Distribution.detect(hostRoot);
+  }
+
+  public Path criSocketPath() {
+    return HostPaths.resolve(hostRoot, criSocket != null ? criSocket : resolvedDistribution().criSocket());
+  }
+
+  public Path agentPath(String hostPath) {
+    return HostPaths.resolve(hostRoot, hostPath);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.jvisor.nodeagent.lifecycle;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jvisor.nodeagent.AgentException;
+import dev.jvisor.nodeagent.containerd.ConfigMode;
+import dev.jvisor.nodeagent.host.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What install changed, kept at {@code <host-root>/etc/jvisor/install-state.json} so uninstall (possibly by a newer
+ * agent, after a node reboot) reverses exactly that. All paths are host paths.
+ *
+ * @param version installed runtime version ({@code /opt/jvisor/<version>})
+ * @param handler the runtime handler in containerd's config
+ * @param distribution containerd, k3s, rke2 or k0s
+ * @param mode how the config was changed
+ * @param configVersion schema version of the file holding our runtime table
+ * @param mainFile main config or template we edited or created (null for a drop-in directory)
+ * @param backupFile byte-exact copy of mainFile before our first edit (MAIN_FILE, DROP_IN_IMPORT), or null
+ * @param writtenSha256 SHA-256 of mainFile as we last wrote it: unchanged since means the backup is restorable
+ * @param dropInFile our drop-in file, or null
+ * @param importEntry our entry in {@code imports}, or null
+ * @param importsKeyCreated whether we created the {@code imports} key (and remove it again)
+ * @param removedHandlers stale handlers of ours removed by the last install (for the log)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InstallRecord(String version, String handler, String distribution, ConfigMode mode,
+    int configVersion, String mainFile, String backupFile, String writtenSha256, String dropInFile,
+    String importEntry, boolean importsKeyCreated, List<String> removedHandlers) {
+
+  /** Host path of the record. */
+  public static final String PATH = "/etc/jvisor/install-state.json";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public static InstallRecord read(Path file) {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      return JSON.readValue(file.toFile(), InstallRecord.class);
+    } catch (IOException e) {
+      throw new AgentException(file + " is unreadable (" + e.getMessage() + "); see docs/node-agent.md, "
+          + "'Recovering a node by hand'", e);
+    }
+  }
+
+  public void write(Path file) {
+    try {
+      AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    } catch (IOException e) {
+      throw new AgentException("cannot serialize install record: " + e, e);
+    }
+  }
+}

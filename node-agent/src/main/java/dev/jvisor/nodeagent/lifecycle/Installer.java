@@ -1,0 +1,189 @@
+package dev.jvisor.nodeagent.lifecycle;
+
+import dev.jvisor.nodeagent.AgentException;
+import dev.jvisor.nodeagent.containerd.ConfigPlan;
+import dev.jvisor.nodeagent.containerd.ConfigPlanner;
+import dev.jvisor.nodeagent.containerd.Distribution;
+import dev.jvisor.nodeagent.host.ArtifactInstaller;
+import dev.jvisor.nodeagent.host.AtomicFiles;
+import dev.jvisor.nodeagent.host.HostLock;
+import dev.jvisor.nodeagent.host.KvmCheck;
+import dev.jvisor.nodeagent.kube.NodeReporter;
+import dev.jvisor.nodeagent.kube.NodeStatus;
+import dev.jvisor.nodeagent.kube.Phase;
+import dev.jvisor.nodeagent.verify.HandlerProbe;
+import dev.jvisor.nodeagent.verify.HandlerWait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.function.Consumer;
+
+/**
+ * Install: host check, label not-ready, artifacts, containerd config, restart (only when needed), verify what
+ * containerd loaded, label ready. A failed verification restores the previous config and restarts again.
+ */
+public final class Installer {
+  static final String RUNTIME_OPTIONS_TOML = "# jvisor runtime options (runtimeoptions.v1 ConfigPath); written by "
+      + "the jvisor node-agent.\nplatform = \"kvm\"\n";
+
+  private final AgentSettings settings;
+  private final NodeReporter reporter;
+  private final Consumer<String> log;
+
+  public Installer(AgentSettings settings, NodeReporter reporter, Consumer<String> log) {
+    this.settings = settings;
+    this.reporter = reporter;
+    this.log = log;
+  }
+
+  /** Result of a successful install. */
+  public record Result(InstallRecord record, boolean configChanged, boolean restarted, StepTimings timings,
+      String containerdVersion) {}
+
+  public Result install() {
+    StepTimings timings = new StepTimings(log);
+    String[] containerdVersion = {null};
+    String[] runtimeVersion = {null};
+    try {
+      reporter.report(NodeStatus.of(Phase.Installing, "installing", null, null));
+      Distribution distribution = timings.time(Step.HOST_CHECK, () -> hostCheck(containerdVersion));
+      try (HostLock lock = HostLock.acquire(settings.agentPath(HostLock.LOCK_FILE), settings.lockTimeout())) {
+        // Pods must not be scheduled here while containerd restarts (lesson 3): not-ready before any change.
+        timings.time(Step.LABEL_NOT_READY, () -> reporter.setLabel(NodeReporter.NOT_READY));
+        ArtifactInstaller.Installed installed = timings.time(Step.ARTIFACTS, this::installArtifacts);
+        runtimeVersion[0] = installed.version();
+        InstallRecord previous = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
+        ContainerdConfigurator configurator = new ContainerdConfigurator(settings.hostRoot(),
+            settings.runtimeSpec());
+        ContainerdConfigurator.Applied applied = timings.time(Step.CONTAINERD_CONFIG, () -> {
+          ConfigPlan plan = new ConfigPlanner(settings.hostRoot()).plan(distribution, settings.containerdConfig(),
+              major(containerdVersion[0]));
+          ContainerdConfigurator.Applied result = configurator.apply(plan, distribution.name().toLowerCase(),
+              installed.version(), previous);
+          try {
+            configurator.validate(result.record());
+          } catch (AgentException e) {
+            configurator.rollback(result.before());
+            throw e;
+          }
+          // Written before the restart: whatever happens next, uninstall knows what to undo.
+          result.record().write(settings.agentPath(InstallRecord.PATH));
+          if (!result.record().removedHandlers().isEmpty()) {
+            log.accept("removed stale handlers of ours: " + result.record().removedHandlers());
+          }
+          return result;
+        });
+        boolean restarted = timings.time(Step.RESTART, () -> restartIfNeeded(distribution, applied));
+        timings.time(Step.VERIFY, () -> verify(distribution, configurator, applied, previous));
+        timings.time(Step.LABEL_READY, () -> reporter.setLabel(NodeReporter.READY));
+        reporter.report(NodeStatus.of(Phase.Ready, settings.restart().restarts()
+            ? "containerd serves handler " + settings.handler() : "config written; containerd not restarted "
+            + "(--restart-mode none)", installed.version(), containerdVersion[0]));
+        log.accept(String.format("install done in %d ms", timings.total().toMillis()));
+        return new Result(applied.record(), applied.changed(), restarted, timings, containerdVersion[0]);
+      }
+    } catch (AgentException e) {
+      reportFailed(e, runtimeVersion[0], containerdVersion[0]);
+      throw e;
+    }
+  }
+
+  private Distribution hostCheck(String[] containerdVersion) {
+    if (settings.kvmDevice() != null) {
+      KvmCheck.unavailabilityCause(settings.kvmDevice()).ifPresent(cause -> {
+        throw new AgentException(cause);
+      });
+    }
+    Distribution distribution = settings.resolvedDistribution();
+    if (settings.restart().restarts()) {
+      try (HandlerProbe probe = settings.probes().apply(settings.criSocketPath())) {
+        containerdVersion[0] = probe.runtimeVersion();
+      } catch (RuntimeException e) {
+        throw new AgentException("containerd does not answer on " + settings.criSocketPath() + " ("
+            + e.getMessage() + "); is this a " + distribution.name().toLowerCase() + " node? (--distribution, "
+            + "--cri-socket)", e);
+      }
+    }
+    log.accept("host: distribution " + distribution.name().toLowerCase() + ", containerd "
+        + (containerdVersion[0] == null ? "not queried (--restart-mode none)" : containerdVersion[0]));
+    return distribution;
+  }
+
+  private ArtifactInstaller.Installed installArtifacts() {
+    ArtifactInstaller.Installed installed = new ArtifactInstaller(settings.agentPath(AgentSettings.OPT_DIR))
+        .install(settings.artifacts());
+    var options = settings.agentPath(AgentSettings.RUNTIME_OPTIONS);
+    try {
+      if (!Files.exists(options) || !Files.readString(options, StandardCharsets.UTF_8).equals(RUNTIME_OPTIONS_TOML)) {
+        AtomicFiles.write(options, RUNTIME_OPTIONS_TOML);
+      }
+    } catch (IOException e) {
+      throw new AgentException("cannot read " + options + ": " + e, e);
+    }
+    log.accept("artifacts: " + installed.version() + (installed.copied() ? " copied" : " already in place"));
+    return installed;
+  }
+
+  private boolean restartIfNeeded(Distribution distribution, ContainerdConfigurator.Applied applied) {
+    if (!settings.restart().restarts()) {
+      return false;
+    }
+    if (!applied.changed()) {
+      // Unchanged files but handler not served: an earlier run wrote the config and never restarted.
+      try (HandlerProbe probe = settings.probes().apply(settings.criSocketPath())) {
+        if (probe.servedHandlers().contains(settings.handler())) {
+          log.accept("config unchanged and handler served: no restart");
+          return false;
+        }
+      } catch (RuntimeException e) {
+        log.accept("containerd did not answer (" + e.getMessage() + "): restarting");
+      }
+    }
+    settings.restart().restart(distribution);
+    return true;
+  }
+
+  private void verify(Distribution distribution, ContainerdConfigurator configurator,
+      ContainerdConfigurator.Applied applied, InstallRecord previous) {
+    if (!settings.restart().restarts()) {
+      return;
+    }
+    try (HandlerProbe probe = settings.probes().apply(settings.criSocketPath())) {
+      HandlerWait.await(probe, settings.handler(), true, settings.verifyTimeout());
+    } catch (AgentException e) {
+      log.accept("verification failed, restoring the previous containerd config: " + e.getMessage());
+      configurator.rollback(applied.before());
+      if (previous != null) {
+        previous.write(settings.agentPath(InstallRecord.PATH));
+      } else {
+        AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.PATH));
+      }
+      if (applied.changed()) {
+        settings.restart().restart(distribution);
+      }
+      throw e;
+    }
+  }
+
+  private void reportFailed(AgentException e, String runtimeVersion, String containerdVersion) {
+    try {
+      reporter.report(NodeStatus.of(Phase.Failed, e.getMessage(), runtimeVersion, containerdVersion));
+    } catch (RuntimeException reportError) {
+      log.accept("could not report Failed: " + reportError.getMessage());
+    }
+  }
+
+  /** Major version from CRI's runtime_version ("1.6.20~ds1", "v2.0.0"); 1 when unknown. */
+  static int major(String version) {
+    if (version == null) {
+      return 1;
+    }
+    String digits = version.startsWith("v") ? version.substring(1) : version;
+    int dot = digits.indexOf('.');
+    try {
+      return Integer.parseInt(dot < 0 ? digits : digits.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+}
