@@ -78,15 +78,18 @@ public final class ConfigPlanner {
     return ConfigVersion.detect(TomlDocument.parse(read(rendered), rendered.toString()).root(), fallback);
   }
 
-  /** True when an {@code imports} entry (a path or a glob) already covers our drop-in. */
+  /**
+   * True when an {@code imports} glob already covers our drop-in. A plain entry naming our drop-in is our own
+   * from an earlier install (DROP_IN_IMPORT again, so uninstall still removes it).
+   */
   static boolean alreadyImported(TomlArray imports, String hostDropIn) {
     if (imports == null) {
       return false;
     }
     for (int i = 0; i < imports.size(); i++) {
       Object entry = imports.get(i);
-      if (entry instanceof String pattern && (pattern.equals(hostDropIn)
-          || FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(hostDropIn)))) {
+      if (entry instanceof String pattern && pattern.matches(".*[*?\\[].*")
+          && FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(hostDropIn))) {
         return true;
       }
     }

@@ -37,14 +37,16 @@ public final class ContainerdConfigurator {
   /** What {@link #apply} did: whether any file changed, the record to keep, and the bytes to roll back to. */
   public record Applied(boolean changed, InstallRecord record, Map<Path, byte[]> before) {}
 
-  public Applied apply(ConfigPlan plan, String distribution, String version, InstallRecord previous) {
+  public Applied apply(ConfigPlan planned, String distribution, String version, InstallRecord previous) {
     Map<Path, byte[]> before = new LinkedHashMap<>();
-    ConfigMode mode = plan.mode();
+    ConfigPlan plan = planned;
     // A file we created earlier stays "created by us" although it exists now: uninstall deletes it.
     if (previous != null && previous.mode() == ConfigMode.CREATED_FILE && plan.mainFile() != null
         && host(plan.mainFile()).equals(previous.mainFile())) {
-      mode = ConfigMode.CREATED_FILE;
+      plan = new ConfigPlan(ConfigMode.CREATED_FILE, ConfigVersion.of(previous.configVersion()), plan.mainFile(),
+          null, null, null);
     }
+    ConfigMode mode = plan.mode();
     boolean changed = false;
     String backupHost = null;
     String writtenSha = null;
@@ -78,8 +80,10 @@ public final class ContainerdConfigurator {
         TomlDocument doc = TomlDocument.parse(start, main.toString());
         removed = RuntimeEditor.apply(doc, plan.version(), spec);
         String rendered = doc.render();
-        validateOurs(rendered, main, plan.version());
-        changed |= write(main, rendered, before);
+        if (!Files.exists(main) || doc.changed()) {
+          validateOurs(rendered, main, plan.version());
+          changed |= write(main, rendered, before);
+        }
         writtenSha = AtomicFiles.sha256(rendered.getBytes(StandardCharsets.UTF_8));
       }
       case DROP_IN_IMPORT, DROP_IN_DIR -> {
