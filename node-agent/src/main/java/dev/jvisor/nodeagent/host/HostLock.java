@@ -4,6 +4,7 @@ import dev.jvisor.nodeagent.AgentException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,7 +36,12 @@ public final class HostLock implements AutoCloseable {
       FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          lock = null; // held by another thread of this JVM (fcntl locks are per process)
+        }
         if (lock != null) {
           return new HostLock(channel, lock);
         }
