@@ -1,0 +1,104 @@
+package dev.jvisor.operator.reconciler;
+
+import dev.jvisor.operator.api.v1alpha1.SandboxRuntime;
+import dev.jvisor.operator.config.OperatorSettings;
+import dev.jvisor.operator.node.NodeContract;
+import dev.jvisor.operator.node.NodeReport;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mock API server in CRUD mode with the operator running against it, plus helpers that play the node-agent.
+ * One per test class; {@link #close()} stops both.
+ */
+final class MockCluster implements AutoCloseable {
+    static final String NAMESPACE = "jvisor-system";
+    static final Duration CACHE_SYNC_TIMEOUT = Duration.ofSeconds(20);
+
+    final KubernetesMockServer server;
+    final KubernetesClient client;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Operator operator;
+
+    MockCluster(OperatorSettings settings) {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(
+                        SandboxRuntime.class))), false);
+        server.init();
+        client = server.createClient();
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                // the mock server rejects server-side apply (HTTP 415)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .checkingCRDAndValidateLocalModel(false)
+                .withCloseClientOnStop(false)
+                .withCacheSyncTimeout(CACHE_SYNC_TIMEOUT));
+        operator.register(new SandboxRuntimeReconciler(settings, new OperatorMetrics(meters)));
+        operator.start();
+    }
+
+    static OperatorSettings settings() {
+        return OperatorSettings.of(NAMESPACE, "test");
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+        client.close();
+        server.destroy();
+    }
+
+    Node addNode(String name, Map<String, String> labels) {
+        Map<String, String> all = new HashMap<>(labels);
+        all.put(NodeContract.OS_LABEL, NodeContract.LINUX);
+        all.put("kubernetes.io/hostname", name);
+        return client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(all)
+                .endMetadata().build()).create();
+    }
+
+    /** What the node-agent does: write its report and, when Ready, the label the RuntimeClass schedules on. */
+    void report(String node, String sandboxRuntime, String phase, String message) {
+        String json = new NodeReport(phase, message, "0.1.0", "1.6.20", Instant.now().toString()).toJson();
+        String label = "Ready".equals(phase) ? "\"" + NodeContract.READY_VALUE + "\"" : "null";
+        client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"labels\":{\"" + NodeContract.readyLabel(sandboxRuntime) + "\":" + label + "},"
+                        + "\"annotations\":{\"" + NodeContract.statusAnnotation(sandboxRuntime) + "\":"
+                        + quote(json) + "}}}");
+    }
+
+    Pod addPod(String namespace, String name, String runtimeClassName) {
+        return client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
+                .withNamespace(namespace).endMetadata().withNewSpec().withRuntimeClassName(runtimeClassName)
+                .addNewContainer().withName("app").withImage("busybox").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+    }
+
+    SandboxRuntime get(String name) {
+        return client.resources(SandboxRuntime.class).withName(name).get();
+    }
+
+    Node node(String name) {
+        return client.nodes().withName(name).get();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
