@@ -9,6 +9,7 @@ import dev.jvisor.nodeagent.restart.RestartMode;
 import dev.jvisor.nodeagent.restart.RestartStrategy;
 import dev.jvisor.nodeagent.restart.SystemdRestart;
 import dev.jvisor.nodeagent.host.HostLock;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Option;
 
 /** Options shared by every command; defaults fit the DaemonSet (host / mounted at /host). */
 public final class CommonOptions {
+  static final int API_RETRIES = 3;
+  static final Duration API_TIMEOUT = Duration.ofSeconds(10);
+
   @Option(names = "--host-root", defaultValue = "/host", description = "Where the host's / is mounted (default: ${DEFAULT-VALUE}).")
   Path hostRoot;
 
@@ -94,7 +98,13 @@ public final class CommonOptions {
     if (standalone) {
       return NodeReporter.standalone(log());
     }
-    return new KubernetesNodeReporter(new KubernetesClientBuilder().build(), nodeName, runtimeName);
+    // In-cluster config from the service account; fewer retries than fabric8's 10, so a dead API server is
+    // reported within seconds and the run loop's own retry takes over (lesson 12).
+    Config config = Config.autoConfigure(null);
+    config.setRequestRetryBackoffLimit(API_RETRIES);
+    config.setRequestTimeout((int) API_TIMEOUT.toMillis());
+    return new KubernetesNodeReporter(new KubernetesClientBuilder().withConfig(config).build(), nodeName,
+        runtimeName);
   }
 
   static Consumer<String> log() {
