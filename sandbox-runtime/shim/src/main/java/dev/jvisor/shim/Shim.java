@@ -1,0 +1,218 @@
+package dev.jvisor.shim;
+
+import com.google.protobuf.Timestamp;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.shim.events.EventPublisher;
+import dev.jvisor.shim.events.TtrpcEventPublisher;
+import dev.jvisor.shim.oci.Bundle;
+import dev.jvisor.shim.proto.task.DeleteRequest;
+import dev.jvisor.shim.proto.task.DeleteResponse;
+import dev.jvisor.shim.proto.task.KillRequest;
+import dev.jvisor.shim.task.TaskService;
+import dev.jvisor.shim.task.Tasks;
+import dev.jvisor.shim.ttrpc.CallContext;
+import dev.jvisor.shim.ttrpc.TtrpcClient;
+import dev.jvisor.shim.ttrpc.TtrpcServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The three shim modes. {@code start} finds or spawns the pod's daemon and prints its address; {@code delete}
+ * cleans up after a task whose daemon is gone; the daemon serves the Task service until Shutdown finds no container.
+ */
+public final class Shim {
+  /** containerd waits for start's output; a daemon that is not listening by then has failed. */
+  static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(20);
+  /** delete must finish well inside containerd's 5 s. */
+  static final Duration DELETE_CALL_TIMEOUT = Duration.ofSeconds(1);
+  /** Lets the Shutdown answer reach containerd before the daemon exits. */
+  static final Duration EXIT_GRACE = Duration.ofMillis(200);
+  /** runc's delete reports a SIGKILLed process. */
+  static final int DELETE_EXIT_STATUS = 128 + 9;
+  static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Logger LOG = Logger.getLogger(Shim.class.getName());
+
+  private Shim() {}
+
+  /**
+   * start: prints {@code unix://...} for the pod's daemon, spawning it first unless one already serves.
+   *
+   * @param self the command that re-enters this JVM's shim entry point (java, options, main class, "shim")
+   */
+  public static int start(ShimArgs a, List<String> self, PrintStream out, PrintStream err) {
+    Path bundleDir = a.bundleDir();
+    String group = a.id();
+    try {
+      group = Bundle.read(bundleDir).groupId(a.id());
+    } catch (Bundle.BundleException e) {
+      err.println("jvisor shim: " + e.getMessage() + "; grouping by task id");
+    }
+    Path socket = ShimSocket.forGroup(a.address(), a.namespace(), group);
+    String address = ShimSocket.SCHEME + socket;
+    try {
+      if (!ShimSocket.serving(socket)) {
+        Files.deleteIfExists(socket);
+        spawnDaemon(a, self, bundleDir, socket);
+      }
+      Files.writeString(bundleDir.resolve("address"), address);
+    } catch (IOException e) {
+      err.println("jvisor shim: start failed: " + e.getMessage());
+      return 1;
+    }
+    out.print(address);
+    out.flush();
+    return 0;
+  }
+
+  private static void spawnDaemon(ShimArgs a, List<String> self, Path bundleDir, Path socket) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString()); // own session: containerd's signals to start's group must not reach the daemon
+    }
+    cmd.addAll(self);
+    cmd.addAll(List.of("-namespace", a.namespace(), "-id", a.id(), "-address", a.address(),
+        "-publish-binary", a.publishBinary(), "-socket", socket.toString()));
+    if (a.debug()) {
+      cmd.add("-debug");
+    }
+    cmd.add("daemon");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(bundleDir.toFile());
+    // Not start's stdout/stderr: containerd reads those until every holder closes them.
+    Path logFifo = bundleDir.resolve("log");
+    pb.redirectError(LogFifo.hasReader(logFifo) ? ProcessBuilder.Redirect.appendTo(logFifo.toFile())
+        : ProcessBuilder.Redirect.appendTo(new File(bundleDir.toFile(), "shim.log")));
+    pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // The daemon closes its stdout once it listens: EOF here means ready (or dead).
+    CompletableFuture<byte[]> ready = CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = p.getInputStream()) {
+        return in.readNBytes(4096);
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    });
+    try {
+      ready.get(DAEMON_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      p.destroyForcibly();
+      throw new IOException("the shim daemon did not listen within " + DAEMON_READY_TIMEOUT);
+    } catch (InterruptedException | ExecutionException e) {
+      p.destroyForcibly();
+      throw new IOException("waiting for the shim daemon: " + e);
+    }
+    if (!p.isAlive() || !ShimSocket.serving(socket)) {
+      throw new IOException("the shim daemon exited before serving " + socket
+          + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")") + "; see " + bundleDir.resolve("log"));
+    }
+  }
+
+  /**
+   * delete: asks a still-running daemon (by {@code <bundle>/address}) to kill and delete the task, unmounts
+   * {@code <bundle>/rootfs}, and writes a binary DeleteResponse. Idempotent; every step is bounded.
+   */
+  public static int delete(ShimArgs a, OutputStream out, PrintStream err) throws IOException {
+    Path bundleDir = a.bundleDir();
+    Path addressFile = bundleDir.resolve("address");
+    int pid = 0;
+    if (Files.isRegularFile(addressFile) && Files.size(addressFile) < 4096) {
+      Path socket = ShimSocket.path(Files.readString(addressFile).trim());
+      Map<String, String> md = Map.of(CallContext.NAMESPACE_KEY, a.namespace());
+      try (TtrpcClient c = TtrpcClient.connect(socket)) {
+        try {
+          c.call(TaskService.NAME, "Kill", KillRequest.newBuilder().setId(a.id()).setSignal(9).setAll(true).build()
+              .toByteArray(), md, DELETE_CALL_TIMEOUT);
+        } catch (RuntimeException ignored) {
+          // NotFound: nothing left to kill
+        }
+        pid = DeleteResponse.parseFrom(c.call(TaskService.NAME, "Delete", DeleteRequest.newBuilder()
+            .setId(a.id()).build().toByteArray(), md, DELETE_CALL_TIMEOUT)).getPid();
+      } catch (IOException | RuntimeException e) {
+        err.println("jvisor shim: delete: daemon not reachable or task gone: " + e.getMessage());
+      }
+    }
+    Path rootfs = bundleDir.resolve("rootfs");
+    if (isMountPoint(rootfs)) {
+      Process u = new ProcessBuilder("umount", "-l", "--", rootfs.toString()).redirectErrorStream(true).start();
+      try {
+        if (!u.waitFor(DELETE_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          u.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Instant now = Instant.now();
+    DeleteResponse.newBuilder().setPid(pid).setExitStatus(DELETE_EXIT_STATUS)
+        .setExitedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .build().writeTo(out);
+    out.flush();
+    return 0;
+  }
+
+  static boolean isMountPoint(Path p) {
+    try {
+      String want = p.toAbsolutePath().normalize().toString();
+      return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+          .map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && f[4].equals(want));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The daemon: binds {@code -socket}, closes stdout to signal readiness, serves until Shutdown. */
+  public static int daemon(ShimArgs a) throws IOException, InterruptedException {
+    ShimLogging.configure(a.debug());
+    Path socket = Path.of(a.socket());
+    String ttrpc = System.getenv("TTRPC_ADDRESS");
+    if ((ttrpc == null || ttrpc.isEmpty()) && !a.address().isEmpty()) {
+      ttrpc = a.address() + ".ttrpc";
+    }
+    EventPublisher events = ttrpc == null || ttrpc.isEmpty() ? TaskService.NO_EVENTS
+        : new TtrpcEventPublisher(ShimSocket.path(ttrpc), a.namespace());
+    CountDownLatch done = new CountDownLatch(1);
+    Tasks tasks = new Tasks(Sandbox::create, events, done::countDown, System.err);
+    TtrpcServer server = new TtrpcServer(List.of(new TaskService(TaskService.NAME, tasks),
+        new TaskService(TaskService.NAME_V3, tasks)));
+    server.bind(socket);
+    Runtime.getRuntime().addShutdownHook(new Thread(tasks::closeAll, "shim-shutdown"));
+    LOG.info("jvisor shim " + a.id() + " serving " + socket + " for namespace " + a.namespace() + ", pid "
+        + ProcessHandle.current().pid());
+    System.out.close();
+    done.await();
+    Thread.sleep(EXIT_GRACE.toMillis());
+    try {
+      tasks.closeAll();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "closing tasks", e);
+    }
+    server.close();
+    events.close();
+    LOG.info("jvisor shim " + a.id() + " exits");
+    return 0;
+  }
+
+  /** Test helper text for logs: what a command line looked like. */
+  static String describe(List<String> cmd) {
+    return String.join(" ", cmd).getBytes(StandardCharsets.UTF_8).length > 400 ? cmd.get(0) + " ..."
+        : String.join(" ", cmd);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.jvisor.shim.oci;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An OCI bundle directory: its parsed config.json and the resolved root. Errors name the bundle and the problem in
+ * words a user can act on ({@link BundleException}).
+ */
+public record Bundle(Path dir, Spec spec) {
+  /** config.json larger than this is refused: real ones are a few KiB, and the file may come from anyone. */
+  public static final long MAX_CONFIG_BYTES = 4L << 20;
+  /** CRI's annotation naming the container type; "sandbox" is the pod's pause container. */
+  public static final String CRI_CONTAINER_TYPE = "io.kubernetes.cri.container-type";
+  public static final String CRI_SANDBOX_ID = "io.kubernetes.cri.sandbox-id";
+  public static final String RUNC_GROUP = "io.containerd.runc.v2.group";
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+  /** Thrown for a bundle that cannot be used; the message says why. */
+  public static final class BundleException extends Exception {
+    public BundleException(String message) {
+      super(message);
+    }
+
+    public BundleException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Reads {@code dir/config.json}; does not require the root to exist yet (containerd mounts it at Create). */
+  public static Bundle read(Path dir) throws BundleException {
+    Path config = dir.resolve("config.json");
+    try {
+      if (!Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS)) {
+        throw new BundleException(config + " is missing or not a regular file");
+      }
+      long size = Files.size(config);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new BundleException(config + " is " + size + " bytes, more than the " + MAX_CONFIG_BYTES + " allowed");
+      }
+      return new Bundle(dir, parse(Files.readAllBytes(config), config.toString()));
+    } catch (IOException e) {
+      throw new BundleException("cannot read " + config + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Spec parse(byte[] json, String what) throws BundleException {
+    try {
+      Spec spec = JSON.readValue(json, Spec.class);
+      if (spec == null) {
+        throw new BundleException(what + " is empty (null)");
+      }
+      return spec;
+    } catch (JsonProcessingException e) {
+      throw new BundleException(what + " is not a valid OCI spec: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new BundleException("cannot parse " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
+  public static Spec.Process parseProcess(byte[] json) throws BundleException {
+    try {
+      Spec.Process p = JSON.readValue(json, Spec.Process.class);
+      if (p == null) {
+        throw new BundleException("exec process spec is empty (null)");
+      }
+      return p;
+    } catch (IOException e) {
+      throw new BundleException("exec process spec is not valid JSON for an OCI process: " + e.getMessage(), e);
+    }
+  }
+
+  public Map<String, String> annotations() {
+    return spec.annotations == null ? Map.of() : spec.annotations;
+  }
+
+  /** The pod's pause container: jvisor runs nothing for it. */
+  public boolean isPodSandbox() {
+    return "sandbox".equals(annotations().get(CRI_CONTAINER_TYPE));
+  }
+
+  /** The shim group: one shim per pod (see containerd-shim-v2.md, "Grouping"). */
+  public String groupId(String taskId) {
+    Map<String, String> a = annotations();
+    if (a.containsKey(RUNC_GROUP)) {
+      return a.get(RUNC_GROUP);
+    }
+    return a.getOrDefault(CRI_SANDBOX_ID, taskId);
+  }
+
+  /** The root directory: root.path, relative to the bundle unless absolute. */
+  public Path rootPath() throws BundleException {
+    if (spec.root == null || spec.root.path == null || spec.root.path.isEmpty()) {
+      throw new BundleException(dir + "/config.json has no root.path");
+    }
+    return dir.resolve(spec.root.path).normalize();
+  }
+
+  /** The root, checked to be an existing directory. */
+  public Path existingRoot() throws BundleException {
+    Path root = rootPath();
+    if (!Files.isDirectory(root)) {
+      throw new BundleException("rootfs " + root + " is missing or not a directory");
+    }
+    return root;
+  }
+}

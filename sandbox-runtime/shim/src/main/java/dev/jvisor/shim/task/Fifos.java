@@ -1,0 +1,67 @@
+package dev.jvisor.shim.task;
+
+import dev.jvisor.host.LibC;
+import dev.jvisor.shim.ttrpc.TtrpcException;
+
+/**
+ * Opens containerd's stdio fifos as raw host fds for the Sentry. containerd opened the read ends of stdout/stderr
+ * before Create, so a non-blocking O_WRONLY open succeeds; should no reader exist, O_RDWR keeps us from blocking
+ * forever. stdin is opened O_RDONLY|O_NONBLOCK (a writer may come later). Both end up blocking, as a program
+ * expects of its stdio.
+ */
+final class Fifos {
+  static final int F_GETFL = 3;
+  static final int F_SETFL = 4;
+  static final int ENXIO = 6;
+  static final int MAX_PATH = 4096;
+
+  private Fifos() {}
+
+  static int openStdin(String path) {
+    if (path == null || path.isEmpty()) {
+      return -1;
+    }
+    return blocking(check(path, LibC.open(valid(path), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0)));
+  }
+
+  static int openOutput(String path) {
+    if (path == null || path.isEmpty()) {
+      return -1;
+    }
+    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+    if (fd == -1 && LibC.errno() == ENXIO) {
+      fd = LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+    }
+    return blocking(check(path, fd));
+  }
+
+  static void close(int... fds) {
+    for (int fd : fds) {
+      if (fd >= 0) {
+        LibC.close(fd);
+      }
+    }
+  }
+
+  private static String valid(String path) {
+    if (!path.startsWith("/") || path.length() > MAX_PATH || path.indexOf('\0') >= 0) {
+      throw TtrpcException.invalid("stdio path must be absolute and shorter than " + MAX_PATH + ": " + path);
+    }
+    return path;
+  }
+
+  private static int check(String path, int fd) {
+    if (fd == -1) {
+      throw TtrpcException.invalid("cannot open stdio " + path + ": errno " + LibC.errno());
+    }
+    return fd;
+  }
+
+  private static int blocking(int fd) {
+    int flags = LibC.fcntl(fd, F_GETFL, 0);
+    if (flags != -1) {
+      LibC.fcntl(fd, F_SETFL, flags & ~LibC.O_NONBLOCK);
+    }
+    return fd;
+  }
+}

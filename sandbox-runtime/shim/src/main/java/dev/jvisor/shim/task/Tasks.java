@@ -1,0 +1,505 @@
+package dev.jvisor.shim.task;
+
+import static dev.jvisor.shim.task.TaskService.empty;
+import static dev.jvisor.shim.task.TaskService.timestamp;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.jvisor.sentry.ProcessSpec;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.SandboxException;
+import dev.jvisor.sentry.SandboxProcess;
+import dev.jvisor.sentry.Stdio;
+import dev.jvisor.shim.config.ShimConfig;
+import dev.jvisor.shim.events.EventPublisher;
+import dev.jvisor.shim.oci.Bundle;
+import dev.jvisor.shim.oci.Bundle.BundleException;
+import dev.jvisor.shim.oci.Spec;
+import dev.jvisor.shim.oci.SpecCheck;
+import dev.jvisor.shim.proto.events.TaskCreate;
+import dev.jvisor.shim.proto.events.TaskDelete;
+import dev.jvisor.shim.proto.events.TaskExecAdded;
+import dev.jvisor.shim.proto.events.TaskExecStarted;
+import dev.jvisor.shim.proto.events.TaskExit;
+import dev.jvisor.shim.proto.events.TaskIO;
+import dev.jvisor.shim.proto.events.TaskStart;
+import dev.jvisor.shim.proto.runtimeoptions.Options;
+import dev.jvisor.shim.proto.task.CloseIORequest;
+import dev.jvisor.shim.proto.task.ConnectRequest;
+import dev.jvisor.shim.proto.task.ConnectResponse;
+import dev.jvisor.shim.proto.task.CreateTaskRequest;
+import dev.jvisor.shim.proto.task.CreateTaskResponse;
+import dev.jvisor.shim.proto.task.DeleteRequest;
+import dev.jvisor.shim.proto.task.DeleteResponse;
+import dev.jvisor.shim.proto.task.ExecProcessRequest;
+import dev.jvisor.shim.proto.task.KillRequest;
+import dev.jvisor.shim.proto.task.PidsRequest;
+import dev.jvisor.shim.proto.task.PidsResponse;
+import dev.jvisor.shim.proto.task.ProcessInfo;
+import dev.jvisor.shim.proto.task.ResizePtyRequest;
+import dev.jvisor.shim.proto.task.ShutdownRequest;
+import dev.jvisor.shim.proto.task.StartRequest;
+import dev.jvisor.shim.proto.task.StartResponse;
+import dev.jvisor.shim.proto.task.StateRequest;
+import dev.jvisor.shim.proto.task.StateResponse;
+import dev.jvisor.shim.proto.task.WaitRequest;
+import dev.jvisor.shim.proto.task.WaitResponse;
+import dev.jvisor.shim.ttrpc.Code;
+import dev.jvisor.shim.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The containers of one shim (one pod) and what the Task service does to them. Each app container gets its own
+ * Sentry sandbox booted at Create (so a bad root fails Create, and Start is quick); the pause container gets none.
+ */
+public final class Tasks {
+  /** Signals after which a process that runs nothing (pause, never started) counts as ended. */
+  static final Set<Integer> TERMINATING = Set.of(1, 2, 3, 9, 15);
+  static final int SIGKILL = 9;
+  static final String VERSION = "jvisor 0.1.0";
+  private static final Logger LOG = Logger.getLogger(Tasks.class.getName());
+
+  private final Map<String, Container> containers = new ConcurrentHashMap<>();
+  private final Function<SandboxConfig, Sandbox> sandboxes;
+  private final EventPublisher events;
+  private final Runnable exit;
+  private final PrintStream sentryLog;
+  private final long shimPid = ProcessHandle.current().pid();
+  private volatile ShimConfig config = ShimConfig.defaults();
+  private volatile boolean configured;
+
+  /**
+   * @param sandboxes boots a Sentry ({@code Sandbox::create} in production)
+   * @param exit called once Shutdown finds no container left
+   */
+  public Tasks(Function<SandboxConfig, Sandbox> sandboxes, EventPublisher events, Runnable exit,
+      PrintStream sentryLog) {
+    this.sandboxes = sandboxes;
+    this.events = events;
+    this.exit = exit;
+    this.sentryLog = sentryLog;
+  }
+
+  public ShimConfig config() {
+    return config;
+  }
+
+  public int containerCount() {
+    return containers.size();
+  }
+
+  private Container get(String id) {
+    Container c = containers.get(id == null ? "" : id);
+    if (c == null) {
+      throw TtrpcException.notFound("container " + Container.abbreviate(id) + " not found");
+    }
+    return c;
+  }
+
+  synchronized CreateTaskResponse create(CreateTaskRequest r) {
+    String id = Container.checkId("task id", r.getId());
+    if (containers.containsKey(id)) {
+      throw new TtrpcException(Code.ALREADY_EXISTS, "container " + id + " already exists");
+    }
+    if (!r.getCheckpoint().isEmpty() || !r.getParentCheckpoint().isEmpty()) {
+      throw new TtrpcException(Code.UNIMPLEMENTED, "restoring from a checkpoint is not implemented");
+    }
+    if (r.getTerminal()) {
+      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
+    }
+    applyOptions(r.getOptions());
+    Path dir = Path.of(r.getBundle());
+    if (!dir.isAbsolute()) {
+      throw TtrpcException.invalid("bundle path must be absolute: " + Container.abbreviate(r.getBundle()));
+    }
+    Bundle bundle;
+    try {
+      bundle = Bundle.read(dir);
+    } catch (BundleException e) {
+      throw TtrpcException.invalid(e.getMessage());
+    }
+    for (String line : SpecCheck.notApplied(bundle.spec())) {
+      LOG.info("container " + id + ": " + line);
+    }
+    boolean pause = bundle.isPodSandbox();
+    Path mounted = null;
+    Sandbox sandbox = null;
+    try {
+      if (r.getRootfsCount() > 0) {
+        Path target = bundle.rootPath();
+        RootfsMounts.mount(r.getRootfsList(), target);
+        mounted = target;
+      }
+      if (!pause) {
+        SpecCheck.validate(bundle.spec().process, dir + "/config.json");
+        Path root;
+        try {
+          root = bundle.existingRoot();
+        } catch (BundleException e) {
+          throw TtrpcException.notFound(e.getMessage());
+        }
+        sandbox = sandboxes.apply(sandboxConfig(bundle, root));
+      }
+    } catch (BundleException e) {
+      unmountQuietly(mounted);
+      throw TtrpcException.invalid(e.getMessage());
+    } catch (IOException e) {
+      unmountQuietly(mounted);
+      throw TtrpcException.precondition("cannot mount the rootfs of " + id + ": " + e.getMessage());
+    } catch (SandboxException e) {
+      unmountQuietly(mounted);
+      throw TtrpcException.precondition("cannot boot the sandbox of " + id + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      unmountQuietly(mounted);
+      throw e;
+    }
+    IoPaths io = new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal());
+    TaskProcess init = new TaskProcess(id, "", bundle.spec().process, io);
+    containers.put(id, new Container(id, bundle, pause, init, sandbox, mounted));
+    events.publish(EventPublisher.TASK_CREATE, TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
+        .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
+            .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
+    LOG.info("created " + (pause ? "pod sandbox " : "container ") + id);
+    return CreateTaskResponse.newBuilder().setPid(pause ? (int) shimPid : 0).build();
+  }
+
+  private SandboxConfig sandboxConfig(Bundle bundle, Path root) {
+    Spec spec = bundle.spec();
+    ShimConfig c = config;
+    boolean readonlyRoot = spec.root != null && Boolean.TRUE.equals(spec.root.readonly);
+    if (readonlyRoot) {
+      LOG.info("root.readonly: the root stays unchanged on the host; writes go to an in-memory layer");
+    }
+    return new SandboxConfig(root, readonlyRoot, spec.hostname,
+        SpecCheck.memoryBytes(spec, c.memoryOverhead(), c.defaultMemory()), c.kernelRelease(), c.debug(),
+        c.strace(), SandboxConfig.DEFAULT_MAX_TASKS, sentryLog);
+  }
+
+  /** runtimeoptions.v1.Options from CRI: the first Create that carries them configures this shim. */
+  private void applyOptions(Any options) {
+    if (configured || options.getValue().isEmpty()) {
+      return;
+    }
+    try {
+      Options o = Options.parseFrom(options.getValue());
+      ShimConfig c = ShimConfig.defaults();
+      if (!o.getConfigPath().isEmpty()) {
+        c = ShimConfig.load(Path.of(o.getConfigPath()));
+      } else if (!o.getConfigBody().isEmpty()) {
+        c = ShimConfig.parse(o.getConfigBody(), "runtime options body");
+      }
+      c.warnings().forEach(LOG::warning);
+      config = c;
+      configured = true;
+    } catch (InvalidProtocolBufferException e) {
+      throw TtrpcException.invalid("runtime options are not runtimeoptions.v1.Options: " + e.getMessage());
+    } catch (IOException e) {
+      throw TtrpcException.invalid("runtime options: " + e.getMessage());
+    }
+  }
+
+  StartResponse start(StartRequest r) {
+    Container c = get(r.getId());
+    TaskProcess p = c.process(r.getExecId());
+    if (!p.claimStart()) {
+      throw TtrpcException.precondition("process " + describe(p) + " is " + p.state() + ", not CREATED");
+    }
+    if (c.podSandbox) {
+      p.started(null, (int) shimPid);
+    } else {
+      if (!p.isInit() && c.init.state() != TaskState.RUNNING) {
+        p.exited(126);
+        throw TtrpcException.precondition("container " + c.id + " is not running");
+      }
+      launch(c, p);
+    }
+    if (p.isInit()) {
+      events.publish(EventPublisher.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid()).build());
+    } else {
+      events.publish(EventPublisher.TASK_EXEC_STARTED, TaskExecStarted.newBuilder().setContainerId(c.id)
+          .setExecId(p.execId).setPid(p.pid()).build());
+    }
+    return StartResponse.newBuilder().setPid(p.pid()).build();
+  }
+
+  private void launch(Container c, TaskProcess p) {
+    int in = -1;
+    int out = -1;
+    int err = -1;
+    SandboxProcess sp;
+    try {
+      in = Fifos.openStdin(p.io.stdin());
+      out = Fifos.openOutput(p.io.stdout());
+      err = Fifos.openOutput(p.io.stderr());
+      sp = c.sandbox.start(processSpec(p.spec), new Stdio(in, out, err));
+    } catch (SandboxException e) {
+      ended(c, p, e.exitCode());
+      throw TtrpcException.precondition("cannot start " + describe(p) + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      ended(c, p, 128);
+      throw e;
+    } finally {
+      // The Sentry holds its own duplicates; ours must go so the reader sees EOF when the process exits.
+      Fifos.close(in, out, err);
+    }
+    p.started(sp, sp.pid());
+    Thread waiter = new Thread(() -> {
+      try {
+        ended(c, p, sp.waitFor());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "waiting for " + describe(p) + " failed", e);
+        ended(c, p, 128 + SIGKILL);
+      }
+    }, "wait-" + c.id + (p.isInit() ? "" : "-" + p.execId));
+    waiter.setDaemon(true);
+    waiter.start();
+  }
+
+  static ProcessSpec processSpec(Spec.Process s) {
+    int uid = s.user == null ? 0 : (int) s.user.uid;
+    int gid = s.user == null ? 0 : (int) s.user.gid;
+    return new ProcessSpec(s.args, s.env, s.cwd, uid, gid);
+  }
+
+  /** A process ended: record it, tell containerd, and when init ends take its execs down with it. */
+  void ended(Container c, TaskProcess p, int status) {
+    if (!p.exited(status)) {
+      return;
+    }
+    LOG.info(describe(p) + " exited with " + status);
+    events.publish(EventPublisher.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id)
+        .setId(p.isInit() ? c.id : p.execId).setPid(p.pid()).setExitStatus(status)
+        .setExitedAt(timestamp(p.exitedAt())).build());
+    if (p.isInit()) {
+      for (TaskProcess e : c.execs()) {
+        if (e.state() == TaskState.RUNNING && e.process() != null) {
+          e.process().signal(SIGKILL);
+        } else if (e.state() == TaskState.CREATED) {
+          ended(c, e, 128 + SIGKILL);
+        }
+      }
+    }
+  }
+
+  StateResponse state(StateRequest r) {
+    Container c = get(r.getId());
+    TaskProcess p = c.process(r.getExecId());
+    StateResponse.Builder b = StateResponse.newBuilder().setId(c.id).setBundle(c.bundle.dir().toString())
+        .setPid(p.pid()).setStatus(p.state().wire()).setStdin(p.io.stdin()).setStdout(p.io.stdout())
+        .setStderr(p.io.stderr()).setTerminal(p.io.terminal()).setExecId(p.execId);
+    if (p.state() == TaskState.STOPPED) {
+      b.setExitStatus(p.exitStatus()).setExitedAt(timestamp(p.exitedAt()));
+    }
+    return b.build();
+  }
+
+  WaitResponse await(WaitRequest r) {
+    TaskProcess p = get(r.getId()).process(r.getExecId());
+    try {
+      p.awaitExit();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TtrpcException(Code.UNAVAILABLE, "the shim is shutting down");
+    }
+    return WaitResponse.newBuilder().setExitStatus(p.exitStatus()).setExitedAt(timestamp(p.exitedAt())).build();
+  }
+
+  Empty kill(KillRequest r) {
+    Container c = get(r.getId());
+    int sig = r.getSignal();
+    if (sig < 1 || sig > 64) {
+      throw TtrpcException.invalid("signal " + Integer.toUnsignedLong(sig) + " is not 1-64");
+    }
+    if (r.getAll() && r.getExecId().isEmpty()) {
+      List<TaskProcess> all = new ArrayList<>(c.execs());
+      all.add(c.init);
+      boolean any = false;
+      for (TaskProcess p : all) {
+        if (p.state() != TaskState.STOPPED) {
+          signal(c, p, sig);
+          any = true;
+        }
+      }
+      if (!any) {
+        throw TtrpcException.notFound("no process of " + c.id + " is running");
+      }
+      return empty();
+    }
+    signal(c, c.process(r.getExecId()), sig);
+    return empty();
+  }
+
+  private void signal(Container c, TaskProcess p, int sig) {
+    SandboxProcess sp = p.process();
+    switch (p.state()) {
+      case STOPPED -> throw TtrpcException.notFound("process " + describe(p) + " has already finished");
+      case CREATED -> {
+        if (TERMINATING.contains(sig)) {
+          ended(c, p, 128 + sig);
+        }
+      }
+      case RUNNING -> {
+        if (sp != null) {
+          sp.signal(sig);
+        } else if (TERMINATING.contains(sig)) {
+          ended(c, p, 128 + sig);
+        }
+      }
+      default -> throw new IllegalStateException("unreachable");
+    }
+  }
+
+  Empty exec(ExecProcessRequest r) {
+    Container c = get(r.getId());
+    String execId = Container.checkId("exec id", r.getExecId());
+    if (r.getTerminal()) {
+      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
+    }
+    if (c.podSandbox) {
+      throw TtrpcException.precondition("the pod sandbox container runs nothing to exec into");
+    }
+    if (c.init.state() != TaskState.RUNNING) {
+      throw TtrpcException.precondition("container " + c.id + " is " + c.init.state() + ", not RUNNING");
+    }
+    Spec.Process spec;
+    try {
+      spec = Bundle.parseProcess(r.getSpec().getValue().toByteArray());
+      SpecCheck.validate(spec, "exec " + execId);
+    } catch (BundleException e) {
+      throw TtrpcException.invalid(e.getMessage());
+    }
+    c.addExec(new TaskProcess(c.id, execId, spec, new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), false)));
+    events.publish(EventPublisher.TASK_EXEC_ADDED, TaskExecAdded.newBuilder().setContainerId(c.id)
+        .setExecId(execId).build());
+    return empty();
+  }
+
+  DeleteResponse delete(DeleteRequest r) {
+    Container c = get(r.getId());
+    if (!r.getExecId().isEmpty()) {
+      TaskProcess p = c.process(r.getExecId());
+      if (p.state() == TaskState.RUNNING) {
+        throw TtrpcException.precondition("exec " + p.execId + " is still running");
+      }
+      ended(c, p, 128 + SIGKILL);
+      c.removeExec(p.execId);
+      return deleted(p);
+    }
+    TaskProcess init = c.init;
+    if (init.state() == TaskState.RUNNING) {
+      throw TtrpcException.precondition("container " + c.id + " is still running; kill it first");
+    }
+    ended(c, init, 128 + SIGKILL);
+    if (!containers.remove(c.id, c)) {
+      throw TtrpcException.notFound("container " + c.id + " was deleted concurrently");
+    }
+    release(c);
+    events.publish(EventPublisher.TASK_DELETE, TaskDelete.newBuilder().setContainerId(c.id).setId(c.id)
+        .setPid(init.pid()).setExitStatus(init.exitStatus()).setExitedAt(timestamp(init.exitedAt())).build());
+    LOG.info("deleted " + c.id);
+    return deleted(init);
+  }
+
+  private static DeleteResponse deleted(TaskProcess p) {
+    return DeleteResponse.newBuilder().setPid(p.pid()).setExitStatus(p.exitStatus())
+        .setExitedAt(timestamp(p.exitedAt())).build();
+  }
+
+  /** Returns the sandbox's memory and unmounts the rootfs; failures are logged, never thrown. */
+  private void release(Container c) {
+    if (c.sandbox != null) {
+      try {
+        c.sandbox.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing the sandbox of " + c.id + " failed", e);
+      }
+    }
+    unmountQuietly(c.mountedRoot);
+  }
+
+  private static void unmountQuietly(Path mounted) {
+    if (mounted == null) {
+      return;
+    }
+    try {
+      RootfsMounts.unmount(mounted);
+    } catch (IOException e) {
+      LOG.warning("unmount " + mounted + ": " + e.getMessage());
+    }
+  }
+
+  PidsResponse pids(PidsRequest r) {
+    Container c = get(r.getId());
+    PidsResponse.Builder b = PidsResponse.newBuilder();
+    if (c.sandbox == null) {
+      if (c.init.state() == TaskState.RUNNING) {
+        b.addProcesses(ProcessInfo.newBuilder().setPid(c.init.pid()));
+      }
+      return b.build();
+    }
+    for (int pid : c.sandbox.pids()) {
+      b.addProcesses(ProcessInfo.newBuilder().setPid(pid));
+    }
+    return b.build();
+  }
+
+  Empty resizePty(ResizePtyRequest r) {
+    TaskProcess p = get(r.getId()).process(r.getExecId());
+    if (!p.io.terminal()) {
+      throw TtrpcException.precondition("process " + describe(p) + " has no terminal");
+    }
+    return empty();
+  }
+
+  /** The process reads the stdin fifo directly and the shim holds no writer, so containerd's close is the EOF. */
+  Empty closeIo(CloseIORequest r) {
+    get(r.getId()).process(r.getExecId());
+    return empty();
+  }
+
+  ConnectResponse connect(ConnectRequest r) {
+    Container c = containers.get(r.getId());
+    return ConnectResponse.newBuilder().setShimPid((int) shimPid).setTaskPid(c == null ? 0 : c.init.pid())
+        .setVersion(VERSION).build();
+  }
+
+  Empty shutdown(ShutdownRequest r) {
+    if (containers.isEmpty()) {
+      LOG.info("shutdown: no containers left, exiting");
+      exit.run();
+    } else {
+      LOG.info("shutdown for " + r.getId() + " ignored: " + containers.keySet() + " still here");
+    }
+    return empty();
+  }
+
+  /** Kills and releases everything (the daemon is going away). */
+  public void closeAll() {
+    for (Container c : containers.values()) {
+      for (TaskProcess p : c.execs()) {
+        ended(c, p, 128 + SIGKILL);
+      }
+      ended(c, c.init, 128 + SIGKILL);
+      containers.remove(c.id);
+      release(c);
+    }
+  }
+
+  private static String describe(TaskProcess p) {
+    return p.isInit() ? p.containerId : p.containerId + "/" + p.execId;
+  }
+}
