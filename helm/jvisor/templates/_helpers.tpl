@@ -43,18 +43,6 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- end }}
 
-{{- define "jvisor.nodeAgent.fullname" -}}
-{{- printf "%s-node-agent" (include "jvisor.fullname" .) | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{- define "jvisor.nodeAgent.serviceAccountName" -}}
-{{- if .Values.nodeAgent.serviceAccount.create }}
-{{- default (include "jvisor.nodeAgent.fullname" .) .Values.nodeAgent.serviceAccount.name }}
-{{- else }}
-{{- default "default" .Values.nodeAgent.serviceAccount.name }}
-{{- end }}
-{{- end }}
-
 {{/* <registry>/<repository>@<digest> or <registry>/<repository>:<tag|appVersion>. Call with (list $ .Values.x.image). */}}
 {{- define "jvisor.image" -}}
 {{- $root := index . 0 }}

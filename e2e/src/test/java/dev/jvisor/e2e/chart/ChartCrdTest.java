@@ -20,7 +20,7 @@ class ChartCrdTest {
   void chartCrdsAreByteForByteTheRepositorysGeneratedCrds() throws IOException {
     Path repo = RenderedChart.repoCrdsDir();
     Path chart = RenderedChart.chartDir().resolve("crds");
-    String fix = "the chart's CRDs are stale: run `cp crds/*.yaml helm/jvisor/crds/` from the repository root";
+    String fix = "the chart's CRDs are stale: run `cp crds/*.yml helm/jvisor/crds/` from the repository root";
 
     assertThat(SandboxRuntimeCrd.yamlFiles(chart)).extracting(p -> p.getFileName().toString()).as(fix)
         .containsExactlyElementsOf(SandboxRuntimeCrd.yamlFiles(repo).stream()

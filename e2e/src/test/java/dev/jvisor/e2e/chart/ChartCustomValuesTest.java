@@ -58,8 +58,8 @@ class ChartCustomValuesTest {
 
   @Test
   void fullnameOverrideNamesEveryObject() {
-    assertThat(chart.kindsAndNames()).contains("Deployment/sbx-operator", "ClusterRole/sbx-node-agent",
-        "ServiceAccount/sbx-node-agent", "ServiceMonitor/sbx-operator", "SandboxRuntime/sandboxed");
+    assertThat(chart.kindsAndNames()).contains("Deployment/sbx-operator", "ClusterRole/sbx-operator", "Role/sbx-operator",
+        "ServiceAccount/sbx-operator", "ServiceMonitor/sbx-operator", "SandboxRuntime/sandboxed");
     assertThat(chart.one(ClusterRoleBinding.class, "sbx-operator").getSubjects().get(0).getName())
         .isEqualTo("sbx-operator");
   }
@@ -74,6 +74,9 @@ class ChartCustomValuesTest {
     assertThat(spec.at("/containerd/restartMode").asText()).isEqualTo("none");
     assertThat(spec.at("/sandbox/kernelRelease").asText()).isEqualTo("5.10.0");
     assertThat(spec.at("/sandbox/debug").asBoolean()).isTrue();
+    assertThat(spec.at("/sandbox/memoryOverhead").asText()).isEqualTo("96Mi");
+    assertThat(spec.at("/overhead/cpu").asText()).isEqualTo("250m");
+    assertThat(spec.at("/overhead/memory").asText()).isEqualTo("160Mi");
     assertThat(spec.at("/updateStrategy/maxUnavailable").asText()).isEqualTo("25%");
     assertThat(chart.tree("SandboxRuntime", "sandboxed").at("/metadata/annotations").isMissingNode())
         .as("keepOnUninstall=false drops the keep policy").isTrue();

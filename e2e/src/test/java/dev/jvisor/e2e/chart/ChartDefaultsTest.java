@@ -28,18 +28,15 @@ class ChartDefaultsTest {
   }
 
   @Test
-  void rendersExactlyTheOperatorItsAccessTheNodeAgentAccessAndTheDefaultRuntime() {
+  void rendersExactlyTheOperatorItsAccessAndTheDefaultRuntime() {
     assertThat(chart.kindsAndNames()).containsExactly(
-        "ClusterRole/jvisor-node-agent",
         "ClusterRole/jvisor-operator",
-        "ClusterRoleBinding/jvisor-node-agent",
         "ClusterRoleBinding/jvisor-operator",
         "Deployment/jvisor-operator",
         "Role/jvisor-operator",
         "RoleBinding/jvisor-operator",
         "SandboxRuntime/gvisor",
         "Service/jvisor-operator",
-        "ServiceAccount/jvisor-node-agent",
         "ServiceAccount/jvisor-operator");
   }
 
@@ -125,7 +122,6 @@ class ChartDefaultsTest {
     chart.all(RoleBinding.class).forEach(b -> assertThat(b.getSubjects()).singleElement()
         .satisfies(s -> assertThat(accounts).contains(s.getName())));
     assertThat(operatorPod().getServiceAccountName()).isEqualTo(OPERATOR);
-    assertThat(env()).containsEntry("JVISOR_AGENT_SERVICE_ACCOUNT", "jvisor-node-agent");
   }
 
   @Test
