@@ -65,10 +65,14 @@ public final class PrivateContainerd implements AutoCloseable {
     Files.createDirectories(dir.resolve("cni/conf"));
     Path config = dir.resolve("config.toml");
     Files.writeString(config, configToml(dir, socket, jvisorShim, jvisorConfig));
-    Process p = new ProcessBuilder(CONTAINERD, "--config", config.toString())
+    ProcessBuilder pb = new ProcessBuilder(CONTAINERD, "--config", config.toString())
         .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("containerd.log").toFile())
-        .start();
+        .redirectOutput(dir.resolve("containerd.log").toFile());
+    if (jvisorShim != null) {
+      // ctr --runtime io.containerd.jvisor.v1 finds containerd-shim-jvisor-v1 on containerd's PATH.
+      pb.environment().merge("PATH", jvisorShim.getParent().toString(), (old, add) -> add + ":" + old);
+    }
+    Process p = pb.start();
     PrivateContainerd c = new PrivateContainerd(dir, socket, p);
     try {
       c.awaitReady();

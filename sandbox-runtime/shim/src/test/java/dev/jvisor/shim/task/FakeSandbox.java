@@ -1,0 +1,109 @@
+package dev.jvisor.shim.task;
+
+import dev.jvisor.sentry.ProcessSpec;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.SandboxException;
+import dev.jvisor.sentry.SandboxProcess;
+import dev.jvisor.sentry.Stdio;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A Sentry stand-in for unit tests: processes run nothing; a terminating signal ends them with 128+sig,
+ * {@link FakeProcess#exit} ends them with a code. "/bin/missing" fails like a missing command.
+ */
+final class FakeSandbox implements Sandbox {
+  final SandboxConfig config;
+  final List<FakeProcess> processes = new CopyOnWriteArrayList<>();
+  volatile boolean closed;
+
+  FakeSandbox(SandboxConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public SandboxProcess start(ProcessSpec spec, Stdio stdio) {
+    if (spec.argv().get(0).equals("/bin/missing")) {
+      throw new SandboxException("/bin/missing: not found", 127);
+    }
+    FakeProcess p = new FakeProcess(processes.size() + 1, spec);
+    processes.add(p);
+    return p;
+  }
+
+  @Override
+  public List<Integer> pids() {
+    return processes.stream().filter(FakeProcess::isAlive).map(FakeProcess::pid).toList();
+  }
+
+  @Override
+  public SandboxConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    processes.forEach(p -> p.exit(128 + 9));
+  }
+
+  static final class FakeProcess implements SandboxProcess {
+    final int pid;
+    final ProcessSpec spec;
+    final CompletableFuture<Integer> status = new CompletableFuture<>();
+    final List<Integer> signals = new CopyOnWriteArrayList<>();
+
+    FakeProcess(int pid, ProcessSpec spec) {
+      this.pid = pid;
+      this.spec = spec;
+    }
+
+    void exit(int code) {
+      status.complete(code);
+    }
+
+    @Override
+    public int pid() {
+      return pid;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+      try {
+        return status.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public int waitFor(Duration timeout) throws InterruptedException {
+      try {
+        return status.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        return -1;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public boolean isAlive() {
+      return !status.isDone();
+    }
+
+    @Override
+    public void signal(int sig) {
+      signals.add(sig);
+      if (sig == 9 || sig == 15 || sig == 2) {
+        exit(128 + sig);
+      }
+    }
+  }
+}

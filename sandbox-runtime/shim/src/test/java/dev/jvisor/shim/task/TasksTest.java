@@ -1,0 +1,228 @@
+package dev.jvisor.shim.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.shim.events.EventPublisher;
+import dev.jvisor.shim.proto.events.TaskExit;
+import dev.jvisor.shim.proto.runtimeoptions.Options;
+import dev.jvisor.shim.proto.task.ConnectRequest;
+import dev.jvisor.shim.proto.task.CreateTaskRequest;
+import dev.jvisor.shim.proto.task.DeleteRequest;
+import dev.jvisor.shim.proto.task.DeleteResponse;
+import dev.jvisor.shim.proto.task.ExecProcessRequest;
+import dev.jvisor.shim.proto.task.KillRequest;
+import dev.jvisor.shim.proto.task.PidsRequest;
+import dev.jvisor.shim.proto.task.ShutdownRequest;
+import dev.jvisor.shim.proto.task.StartRequest;
+import dev.jvisor.shim.proto.task.StateRequest;
+import dev.jvisor.shim.proto.task.Status;
+import dev.jvisor.shim.proto.task.WaitRequest;
+import dev.jvisor.shim.proto.task.WaitResponse;
+import dev.jvisor.shim.ttrpc.CallContext;
+import dev.jvisor.shim.ttrpc.Code;
+import dev.jvisor.shim.ttrpc.TtrpcException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class TasksTest {
+  @TempDir Path tmp;
+  final List<String> topics = new CopyOnWriteArrayList<>();
+  final List<Message> events = new CopyOnWriteArrayList<>();
+  final List<FakeSandbox> sandboxes = new CopyOnWriteArrayList<>();
+  final AtomicInteger exits = new AtomicInteger();
+  Tasks tasks;
+  TaskService service;
+
+  @BeforeEach
+  void setUp() {
+    EventPublisher pub = (topic, event) -> {
+      topics.add(topic);
+      events.add(event);
+    };
+    tasks = new Tasks(c -> {
+      FakeSandbox s = new FakeSandbox(c);
+      sandboxes.add(s);
+      return s;
+    }, pub, exits::incrementAndGet, System.err);
+    service = new TaskService(TaskService.NAME, tasks);
+  }
+
+  Path bundle(String name, String configJson) throws Exception {
+    Path b = Files.createDirectories(tmp.resolve(name));
+    Files.createDirectories(b.resolve("rootfs"));
+    Files.writeString(b.resolve("config.json"), configJson);
+    return b;
+  }
+
+  static String config(String args, String annotations) {
+    return "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":" + args + ",\"env\":[\"PATH=/bin\"],\"cwd\":\"/\","
+        + "\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"rootfs\"},\"hostname\":\"h\","
+        + "\"annotations\":" + annotations + ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}],"
+        + "\"resources\":{\"memory\":{\"limit\":134217728}}}}";
+  }
+
+  void create(String id, Path bundle) {
+    tasks.create(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build());
+  }
+
+  @Test
+  void lifeOfAContainerWithEventsAndExitStatus() throws Exception {
+    create("c1", bundle("c1", config("[\"sleep\",\"60\"]", "{}")));
+    FakeSandbox sb = sandboxes.get(0);
+    assertThat(sb.config.memoryBytes()).isEqualTo(128L * 1024 * 1024 + (64L << 20));
+    assertThat(sb.config.hostname()).isEqualTo("h");
+    assertThat(tasks.state(StateRequest.newBuilder().setId("c1").build()).getStatus()).isEqualTo(Status.CREATED);
+
+    // Wait blocks while CREATED (CRI calls it before Start).
+    CompletableFuture<WaitResponse> wait = CompletableFuture.supplyAsync(
+        () -> tasks.await(WaitRequest.newBuilder().setId("c1").build()));
+    int pid = tasks.start(StartRequest.newBuilder().setId("c1").build()).getPid();
+    assertThat(pid).isEqualTo(1);
+    assertThat(sb.processes.get(0).spec.argv()).containsExactly("sleep", "60");
+    assertThat(tasks.state(StateRequest.newBuilder().setId("c1").build()).getStatus()).isEqualTo(Status.RUNNING);
+    assertThat(wait).isNotDone();
+    assertThatThrownBy(() -> tasks.start(StartRequest.newBuilder().setId("c1").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    assertThatThrownBy(() -> tasks.delete(DeleteRequest.newBuilder().setId("c1").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+
+    tasks.kill(KillRequest.newBuilder().setId("c1").setSignal(15).build());
+    WaitResponse w = wait.get(5, TimeUnit.SECONDS);
+    assertThat(w.getExitStatus()).isEqualTo(128 + 15);
+    assertThat(w.getExitedAt().getSeconds()).isPositive();
+    // Kill of a finished process: NotFound.
+    assertThatThrownBy(() -> tasks.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    DeleteResponse d = tasks.delete(DeleteRequest.newBuilder().setId("c1").build());
+    assertThat(d.getExitStatus()).isEqualTo(143);
+    assertThat(sb.closed).isTrue();
+    assertThat(topics).containsExactly(EventPublisher.TASK_CREATE, EventPublisher.TASK_START,
+        EventPublisher.TASK_EXIT, EventPublisher.TASK_DELETE);
+    TaskExit exit = (TaskExit) events.get(2);
+    assertThat(exit.getContainerId()).isEqualTo("c1");
+    assertThat(exit.getExitStatus()).isEqualTo(143);
+    assertThatThrownBy(() -> tasks.state(StateRequest.newBuilder().setId("c1").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+  }
+
+  @Test
+  void execsRunInTheContainersSandboxAndDieWithInit() throws Exception {
+    create("c2", bundle("c2", config("[\"sleep\",\"60\"]", "{}")));
+    tasks.start(StartRequest.newBuilder().setId("c2").build());
+    Any spec = Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+        .setValue(ByteString.copyFromUtf8("{\"args\":[\"uname\",\"-sr\"],\"env\":[\"A=b\"],\"cwd\":\"/\"}")).build();
+    tasks.exec(ExecProcessRequest.newBuilder().setId("c2").setExecId("e1").setSpec(spec).build());
+    assertThatThrownBy(() -> tasks.exec(ExecProcessRequest.newBuilder().setId("c2").setExecId("e1").setSpec(spec)
+        .build())).satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.ALREADY_EXISTS));
+    int pid = tasks.start(StartRequest.newBuilder().setId("c2").setExecId("e1").build()).getPid();
+    assertThat(pid).isEqualTo(2);
+    assertThat(sandboxes).hasSize(1);
+    assertThat(tasks.pids(PidsRequest.newBuilder().setId("c2").build()).getProcessesCount()).isEqualTo(2);
+    sandboxes.get(0).processes.get(1).exit(3);
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("c2").setExecId("e1").build()).getExitStatus())
+        .isEqualTo(3);
+    assertThatThrownBy(() -> tasks.state(StateRequest.newBuilder().setId("c2").setExecId("nope").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    tasks.delete(DeleteRequest.newBuilder().setId("c2").setExecId("e1").build());
+
+    tasks.exec(ExecProcessRequest.newBuilder().setId("c2").setExecId("e2").setSpec(spec).build());
+    tasks.start(StartRequest.newBuilder().setId("c2").setExecId("e2").build());
+    sandboxes.get(0).processes.get(0).exit(0); // init ends: the exec is killed with it
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("c2").setExecId("e2").build()).getExitStatus())
+        .isEqualTo(137);
+    assertThat(topics).contains(EventPublisher.TASK_EXEC_ADDED, EventPublisher.TASK_EXEC_STARTED);
+  }
+
+  @Test
+  void aFailedStartReportsTheCommandsExitCode() throws Exception {
+    create("c3", bundle("c3", config("[\"/bin/missing\"]", "{}")));
+    assertThatThrownBy(() -> tasks.start(StartRequest.newBuilder().setId("c3").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("not found");
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("c3").build()).getExitStatus()).isEqualTo(127);
+  }
+
+  @Test
+  void pauseContainerRunsNothingAndShutdownWaitsForTheLastContainer() throws Exception {
+    create("pod", bundle("pod", config("[\"/pause\"]", "{\"io.kubernetes.cri.container-type\":\"sandbox\","
+        + "\"io.kubernetes.cri.sandbox-id\":\"pod\"}")));
+    assertThat(sandboxes).isEmpty();
+    int pid = tasks.start(StartRequest.newBuilder().setId("pod").build()).getPid();
+    assertThat(pid).isEqualTo((int) ProcessHandle.current().pid());
+    assertThat(tasks.connect(ConnectRequest.newBuilder().setId("pod").build()).getTaskPid()).isEqualTo(pid);
+    assertThat(tasks.connect(ConnectRequest.newBuilder().setId("other").build()).getTaskPid()).isZero();
+    tasks.shutdown(ShutdownRequest.newBuilder().setId("pod").build());
+    assertThat(exits.get()).isZero();
+    tasks.kill(KillRequest.newBuilder().setId("pod").setSignal(9).setAll(true).build());
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("pod").build()).getExitStatus()).isEqualTo(137);
+    tasks.delete(DeleteRequest.newBuilder().setId("pod").build());
+    tasks.shutdown(ShutdownRequest.newBuilder().setId("pod").build());
+    assertThat(exits.get()).isEqualTo(1);
+  }
+
+  @Test
+  void badInputGetsTheRightCodes() throws Exception {
+    assertThatThrownBy(() -> create("bad", bundle("bad", "{\"process\": [1,2")))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT))
+        .hasMessageContaining("config.json");
+    Path noRoot = bundle("noroot", config("[\"sh\"]", "{}"));
+    Files.delete(noRoot.resolve("rootfs"));
+    assertThatThrownBy(() -> create("noroot", noRoot))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND))
+        .hasMessageContaining("rootfs");
+    assertThatThrownBy(() -> create("../evil", bundle("evil", config("[\"sh\"]", "{}"))))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> create("noargs", bundle("noargs", config("[]", "{}"))))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> tasks.create(CreateTaskRequest.newBuilder().setId("rel").setBundle("relative/dir")
+        .build())).satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    create("ok", bundle("ok", config("[\"sh\"]", "{}")));
+    assertThatThrownBy(() -> create("ok", tmp.resolve("ok")))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.ALREADY_EXISTS));
+    assertThatThrownBy(() -> tasks.kill(KillRequest.newBuilder().setId("ok").setSignal(99).build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> tasks.kill(KillRequest.newBuilder().setId("ghost").setSignal(9).build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    // Through the ttrpc face: garbage payload and unimplemented methods.
+    CallContext ctx = new CallContext(Map.of(), 0);
+    assertThatThrownBy(() -> service.call("State", new byte[] {(byte) 0xff, 1}, ctx))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    for (String m : List.of("Pause", "Resume", "Checkpoint", "Update", "Stats", "Bogus")) {
+      assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
+          .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.UNIMPLEMENTED));
+    }
+  }
+
+  @Test
+  void runtimeOptionsFileConfiguresTheSandbox() throws Exception {
+    Path toml = tmp.resolve("jvisor.toml");
+    Files.writeString(toml, "debug = true\nkernel_release = \"5.15.0\"\nmemory_overhead = \"16M\"\n");
+    Any opts = Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
+        .setValue(Options.newBuilder().setConfigPath(toml.toString()).build().toByteString()).build();
+    tasks.create(CreateTaskRequest.newBuilder().setId("o1").setBundle(bundle("o1", config("[\"sh\"]", "{}"))
+        .toString()).setOptions(opts).build());
+    SandboxConfig c = sandboxes.get(0).config;
+    assertThat(c.debug()).isTrue();
+    assertThat(c.kernelRelease()).isEqualTo("5.15.0");
+    assertThat(c.memoryBytes()).isEqualTo((128L << 20) + (16L << 20));
+    assertThat(new String(service.call("Connect", ConnectRequest.newBuilder().setId("o1").build().toByteArray(),
+        new CallContext(Map.of(), 0)), StandardCharsets.ISO_8859_1)).contains("jvisor");
+  }
+}
