@@ -94,7 +94,7 @@ public class SandboxRuntimeReconciler implements Reconciler<SandboxRuntime>, Cle
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();
         var nodes = NodeAggregator.aggregate(r.getMetadata().getName(), r.getSpec().getNodeSelector(),
-                context.getSecondaryResources(Node.class));
+                allNodes(context));
         metrics.nodes(r.getMetadata().getName(), nodes.counts());
         metrics.reconciled(OperatorMetrics.Result.installed);
         return publish(r, context, StatusCalculator.installed(r, nodes, now));
@@ -129,6 +129,17 @@ public class SandboxRuntimeReconciler implements Reconciler<SandboxRuntime>, Cle
                         old.getMetadata().getLabels()) || !jvisorAnnotations(updated).equals(jvisorAnnotations(old)))
                 .build();
         return List.of(new InformerEventSource<>(config, context));
+    }
+
+    /**
+     * Every Node in the informer cache. Not getSecondaryResources: that index is built when a node event is mapped,
+     * so nodes that existed before a SandboxRuntime was created would be missing from it.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Node> allNodes(Context<SandboxRuntime> context) {
+        var source = (InformerEventSource<Node, SandboxRuntime>) context.eventSourceRetriever()
+                .getEventSourceFor(Node.class, NODE_EVENT_SOURCE);
+        return source.list(n -> true).toList();
     }
 
     private static Map<String, String> jvisorAnnotations(Node node) {

@@ -57,7 +57,7 @@ final class Uninstaller {
                 .withName(r.getSpec().getRuntimeClassName()).get(), r);
         Optional<DaemonSet> daemonSet = owned(client.apps().daemonSets().inNamespace(settings.namespace())
                 .withName(AgentObjects.agentName(r)).get(), r);
-        Collection<Node> nodes = context.getSecondaryResources(Node.class);
+        Collection<Node> nodes = SandboxRuntimeReconciler.allNodes(context);
         List<Node> touched = nodes.stream()
                 .filter(n -> NodeContract.isTouched(n.getMetadata().getLabels(), n.getMetadata().getAnnotations(), name))
                 .toList();
@@ -135,12 +135,18 @@ final class Uninstaller {
         deleteOwnedObjects(client, r);
         String name = r.getMetadata().getName();
         for (Node node : touched) {
-            // JSON merge patch: null removes the key; other keys (other SandboxRuntimes, the kubelet's) stay.
-            patchNodeMetadata(client, node.getMetadata().getName(), "labels",
-                    "\"" + NodeContract.readyLabel(name) + "\":null");
-            patchNodeMetadata(client, node.getMetadata().getName(), "annotations",
-                    "\"" + NodeContract.statusAnnotation(name) + "\":null,\""
-                            + NodeContract.uninstallAnnotation(name) + "\":null");
+            // edit() sends a JSON patch of exactly the removed keys; other keys (other SandboxRuntimes', the
+            // kubelet's) stay untouched.
+            client.nodes().withName(node.getMetadata().getName()).edit(n -> {
+                if (n.getMetadata().getLabels() != null) {
+                    n.getMetadata().getLabels().remove(NodeContract.readyLabel(name));
+                }
+                if (n.getMetadata().getAnnotations() != null) {
+                    n.getMetadata().getAnnotations().remove(NodeContract.statusAnnotation(name));
+                    n.getMetadata().getAnnotations().remove(NodeContract.uninstallAnnotation(name));
+                }
+                return n;
+            });
         }
         metrics.forget(name);
         metrics.reconciled(OperatorMetrics.Result.uninstalled);

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -73,14 +71,21 @@ final class MockCluster implements AutoCloseable {
                 .endMetadata().build()).create();
     }
 
-    /** What the node-agent does: write its report and, when Ready, the label the RuntimeClass schedules on. */
+    /** What the node-agent does: write its report and set the ready label exactly when Ready. */
     void report(String node, String sandboxRuntime, String phase, String message) {
         String json = new NodeReport(phase, message, "0.1.0", "1.6.20", Instant.now().toString()).toJson();
-        String label = "Ready".equals(phase) ? "\"" + NodeContract.READY_VALUE + "\"" : "null";
-        client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"labels\":{\"" + NodeContract.readyLabel(sandboxRuntime) + "\":" + label + "},"
-                        + "\"annotations\":{\"" + NodeContract.statusAnnotation(sandboxRuntime) + "\":"
-                        + quote(json) + "}}}");
+        client.nodes().withName(node).edit(n -> {
+            if ("Ready".equals(phase)) {
+                n.getMetadata().getLabels().put(NodeContract.readyLabel(sandboxRuntime), NodeContract.READY_VALUE);
+            } else {
+                n.getMetadata().getLabels().remove(NodeContract.readyLabel(sandboxRuntime));
+            }
+            if (n.getMetadata().getAnnotations() == null) {
+                n.getMetadata().setAnnotations(new HashMap<>());
+            }
+            n.getMetadata().getAnnotations().put(NodeContract.statusAnnotation(sandboxRuntime), json);
+            return n;
+        });
     }
 
     Pod addPod(String namespace, String name, String runtimeClassName) {
@@ -98,7 +103,4 @@ final class MockCluster implements AutoCloseable {
         return client.nodes().withName(name).get();
     }
 
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }
