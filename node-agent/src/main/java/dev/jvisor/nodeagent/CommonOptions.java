@@ -66,9 +66,15 @@ public final class CommonOptions {
     Distribution dist = distribution.equalsIgnoreCase("auto") ? null : parseDistribution();
     Path kvm = "none".equals(kvmDevice) ? null
         : kvmDevice != null ? Path.of(kvmDevice) : hostRoot.resolve("dev/kvm");
-    return new AgentSettings(hostRoot.toAbsolutePath().normalize(), artifacts.toAbsolutePath().normalize(),
-        handler, dist, containerdConfig, criSocket, kvm, restartStrategy(), verifyTimeout,
-        HostLock.DEFAULT_TIMEOUT, AgentSettings.criProbes());
+    AgentSettings settings = new AgentSettings(hostRoot.toAbsolutePath().normalize(),
+        artifacts.toAbsolutePath().normalize(), handler, dist, containerdConfig, criSocket, kvm, restartStrategy(),
+        verifyTimeout, HostLock.DEFAULT_TIMEOUT, AgentSettings.criProbes());
+    try {
+      settings.runtimeSpec(); // validates --handler before anything runs
+    } catch (IllegalArgumentException e) {
+      throw new AgentException("--handler: " + e.getMessage());
+    }
+    return settings;
   }
 
   private Distribution parseDistribution() {
