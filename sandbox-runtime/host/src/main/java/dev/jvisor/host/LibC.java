@@ -85,6 +85,8 @@ public final class LibC {
 
   public static native int getpid();
 
+  public static native int getppid();
+
   public static native long pthread_self();
 
   public static native int pthread_kill(long thread, int sig);

@@ -7,7 +7,7 @@ package dev.jvisor.sentry;
 public interface Sandbox extends AutoCloseable {
   /** Boots a sandbox. Throws {@link SandboxException} with a user-facing message (e.g. /dev/kvm missing). */
   static Sandbox create(SandboxConfig config) {
-    return dev.jvisor.sentry.kernel.Kernel.boot(config);
+    return dev.jvisor.sentry.kernel.Kernel.boot(config, dev.jvisor.sentry.syscalls.Linux64.table());
   }
 
   /** Starts a process; the first one becomes PID 1. */

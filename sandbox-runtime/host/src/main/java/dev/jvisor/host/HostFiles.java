@@ -1,0 +1,123 @@
+package dev.jvisor.host;
+
+import com.sun.jna.Memory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Friendly wrappers over the file calls the Sentry's host filesystem needs. Raw results follow the syscall
+ * convention (-errno on failure) so callers can hand them to the guest unchanged.
+ */
+public final class HostFiles {
+  private HostFiles() {}
+
+  private static final ThreadLocal<Memory> SCRATCH = ThreadLocal.withInitial(() -> new Memory(65536));
+
+  private static Memory scratch() {
+    return SCRATCH.get();
+  }
+
+  /**
+   * openat2(dirfd, path, {flags, mode, resolve}). With RESOLVE_IN_ROOT every symlink and ".." in {@code path}
+   * resolves as if {@code dirfd} were "/": a host symlink can never lead outside it.
+   */
+  public static int openat2(int dirfd, String path, long flags, long mode, long resolve) {
+    byte[] p = path.getBytes(StandardCharsets.UTF_8);
+    if (p.length >= 4096) {
+      return -Errno.ENAMETOOLONG;
+    }
+    Memory m = scratch();
+    m.setLong(0, flags);
+    m.setLong(8, mode);
+    m.setLong(16, resolve);
+    m.write(64, p, 0, p.length);
+    m.setByte(64 + p.length, (byte) 0);
+    long rc = LibC.syscall(LibC.SYS_openat2, dirfd, peer(m) + 64, peer(m), 24);
+    return rc < 0 ? -LibC.errno() : (int) rc;
+  }
+
+  private static long peer(Memory m) {
+    return com.sun.jna.Pointer.nativeValue(m);
+  }
+
+  /** fstat(fd) as the raw 144-byte struct stat, or null with {@code errnoOut[0]} set. */
+  public static ByteBuffer fstat(int fd, int[] errnoOut) {
+    Memory m = scratch();
+    if (LibC.fstat(fd, peer(m)) != 0) {
+      errnoOut[0] = LibC.errno();
+      return null;
+    }
+    byte[] b = new byte[144];
+    m.read(0, b, 0, 144);
+    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** readlinkat(fd, "") on an O_PATH|O_NOFOLLOW symlink fd; null on error. */
+  public static String readlink(int fd) {
+    Memory m = scratch();
+    long n = LibC.readlinkat(fd, "", peer(m), 4096);
+    if (n < 0) {
+      return null;
+    }
+    return new String(m.getByteArray(0, (int) n), StandardCharsets.UTF_8);
+  }
+
+  /** One getdents64 batch into a Java array: the raw linux_dirent64 records; length 0 at the end, null on error. */
+  public static byte[] getdents64(int fd) {
+    Memory m = scratch();
+    long n = LibC.syscall(LibC.SYS_getdents64, fd, peer(m), m.size(), 0);
+    if (n < 0) {
+      return null;
+    }
+    return m.getByteArray(0, (int) n);
+  }
+
+  /** Reads a whole host file descriptor from offset 0, at most {@code max} bytes; null on error or if larger. */
+  public static byte[] readAll(int fd, long max) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Memory m = scratch();
+    long off = 0;
+    while (true) {
+      long n = LibC.pread(fd, peer(m), m.size(), off);
+      if (n < 0) {
+        return null;
+      }
+      if (n == 0) {
+        return out.toByteArray();
+      }
+      if (off + n > max) {
+        return null;
+      }
+      out.write(m.getByteArray(0, (int) n), 0, (int) n);
+      off += n;
+    }
+  }
+
+  /** ioctl with a small in/out buffer (terminal ioctls): returns -errno or the result, filling {@code inout}. */
+  public static int ioctl(int fd, long request, byte[] inout) {
+    Memory m = scratch();
+    m.write(0, inout, 0, inout.length);
+    int rc = LibC.ioctl(fd, request, peer(m));
+    if (rc < 0) {
+      return -LibC.errno();
+    }
+    m.read(0, inout, 0, inout.length);
+    return rc;
+  }
+
+  /** Fills {@code dst} with random bytes from the host kernel (getrandom(2)). */
+  public static void getrandom(byte[] dst) {
+    Memory m = scratch();
+    int done = 0;
+    while (done < dst.length) {
+      int want = Math.min(dst.length - done, (int) m.size());
+      long n = LibC.syscall(318, peer(m), want, 0, 0);
+      if (n <= 0) {
+        throw new HostException("getrandom", LibC.errno());
+      }
+      m.read(0, dst, done, (int) n);
+      done += (int) n;
+    }
+  }
+}

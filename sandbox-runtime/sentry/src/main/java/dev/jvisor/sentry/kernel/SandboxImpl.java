@@ -1,0 +1,188 @@
+package dev.jvisor.sentry.kernel;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.ProcessSpec;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.SandboxException;
+import dev.jvisor.sentry.SandboxProcess;
+import dev.jvisor.sentry.Stdio;
+import dev.jvisor.sentry.fs.host.HostStreamFd;
+import dev.jvisor.sentry.loader.LoaderException;
+import dev.jvisor.sentry.vfs.ErrnoException;
+import dev.jvisor.sentry.vfs.FdTable;
+import dev.jvisor.sentry.vfs.FileDescription;
+import dev.jvisor.sentry.vfs.NodeType;
+import dev.jvisor.sentry.vfs.Vfs;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The host-facing side of a booted kernel. */
+final class SandboxImpl implements Sandbox {
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  private final Kernel kernel;
+  private volatile boolean closed;
+
+  SandboxImpl(Kernel kernel) {
+    this.kernel = kernel;
+  }
+
+  @Override
+  public SandboxConfig config() {
+    return kernel.config();
+  }
+
+  @Override
+  public List<Integer> pids() {
+    return kernel.pids();
+  }
+
+  @Override
+  public SandboxProcess start(ProcessSpec spec, Stdio stdio) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    if (kernel.liveTasks() >= kernel.config().maxTasks()) {
+      throw new SandboxException("task limit reached (" + kernel.config().maxTasks() + ")", 126);
+    }
+    String cwd = spec.cwd();
+    try {
+      if (kernel.vfs().resolve(cwd, true).node().type() != NodeType.DIRECTORY) {
+        throw new SandboxException("working directory " + cwd + " is not a directory", 126);
+      }
+    } catch (ErrnoException e) {
+      throw new SandboxException("working directory " + cwd + ": " + Errno.name(e.errno()), 126);
+    }
+    String cmd = spec.argv().get(0);
+    String path = Exec.searchPath(kernel, cmd, spec.env(), cwd);
+    if (path == null) {
+      throw new SandboxException(cmd + ": command not found", 127);
+    }
+    Exec.Loaded loaded;
+    try {
+      loaded = Exec.load(kernel, cwd, path, spec.argv(), spec.env());
+    } catch (ErrnoException e) {
+      throw new SandboxException(cmd + ": " + describe(e.errno()), e.errno() == Errno.ENOENT ? 127 : 126);
+    } catch (LoaderException e) {
+      throw new SandboxException(cmd + ": " + e.getMessage(), e.errno() == Errno.ENOENT ? 127 : 126);
+    }
+    FdTable fds = new FdTable();
+    try {
+      installStdio(fds, stdio);
+    } catch (RuntimeException | ErrnoException e) {
+      fds.closeAll();
+      loaded.mm().destroy();
+      throw new SandboxException("cannot set up stdio: " + e.getMessage(), 125);
+    }
+    ThreadGroup tg = new ThreadGroup(kernel.allocatePid(), 0);
+    tg.exe = loaded.image().execPath();
+    tg.argv = spec.argv();
+    tg.envp = spec.env();
+    Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd));
+    task.setComm(basename(loaded.image().execPath()));
+    Thread thread = new Thread(() -> task.run(loaded.image().entry(), loaded.image().stackPointer()),
+        "jvisor-task-" + task.tid());
+    thread.setDaemon(true);
+    thread.start();
+    return new Process(tg, task);
+  }
+
+  private static String describe(int errno) {
+    return switch (errno) {
+      case Errno.ENOENT -> "no such file or directory";
+      case Errno.EACCES -> "permission denied";
+      case Errno.ENOEXEC -> "exec format error";
+      default -> Errno.name(errno);
+    };
+  }
+
+  static String basename(String p) {
+    int i = p.lastIndexOf('/');
+    return i < 0 ? p : p.substring(i + 1);
+  }
+
+  private void installStdio(FdTable fds, Stdio stdio) throws ErrnoException {
+    int[] host = {stdio.stdin(), stdio.stdout(), stdio.stderr()};
+    String[] names = {"stdin", "stdout", "stderr"};
+    for (int i = 0; i < 3; i++) {
+      FileDescription f;
+      if (host[i] < 0) {
+        f = kernel.vfs().resolve("/dev/null", true).node().open(i == 0 ? 0 : 2);
+      } else {
+        f = HostStreamFd.dupOf(host[i], i == 0 ? 0 : 1, "host:[" + names[i] + "]");
+      }
+      fds.installAt(i, f, false);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    kernel.shutdown();
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    while (kernel.liveTasks() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (kernel.liveTasks() == 0) {
+      kernel.closePlatform();
+    } else {
+      kernel.warn(kernel.liveTasks() + " tasks did not stop; guest memory stays mapped until exit");
+    }
+  }
+
+  private record Process(ThreadGroup tg, Task task) implements SandboxProcess {
+    @Override
+    public int pid() {
+      return tg.pid;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+      try {
+        return tg.exit.get().shellStatus();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    @Override
+    public int waitFor(Duration timeout) throws InterruptedException {
+      try {
+        return tg.exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS).shellStatus();
+      } catch (TimeoutException e) {
+        return -1;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    @Override
+    public boolean isAlive() {
+      return !tg.exit.isDone();
+    }
+
+    @Override
+    public void signal(int sig) {
+      if (sig == 0 || tg.exit.isDone()) {
+        return;
+      }
+      // Until signal delivery lands, every signal takes its default action; ignored-by-default ones are dropped.
+      if (!Signals.ignoredByDefault(sig)) {
+        for (Task t : tg.tasks) {
+          t.kill(sig);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.jvisor.sentry.kernel;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A process: the thread group its tasks share (PID, parentage, limits, exit status). */
+public final class ThreadGroup {
+  public static final int RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
+      RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9, RLIMIT_LOCKS = 10,
+      RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14, RLIMIT_RTTIME = 15,
+      RLIM_NLIMITS = 16;
+  public static final long RLIM_INFINITY = -1L;
+  static final String[] RLIMIT_NAMES = {"Max cpu time", "Max file size", "Max data size", "Max stack size",
+      "Max core file size", "Max resident set", "Max processes", "Max open files", "Max locked memory",
+      "Max address space", "Max file locks", "Max pending signals", "Max msgqueue size", "Max nice priority",
+      "Max realtime priority", "Max realtime timeout"};
+
+  final int pid;
+  volatile int ppid;
+  volatile int pgid;
+  volatile int sid;
+  final List<Task> tasks = new CopyOnWriteArrayList<>();
+  final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  volatile String exe = "";
+  volatile List<String> argv = List.of();
+  volatile List<String> envp = List.of();
+  final long startNanos = System.nanoTime();
+  final long[][] rlimits = new long[RLIM_NLIMITS][];
+  volatile ExitStatus pendingStatus;
+
+  ThreadGroup(int pid, int ppid) {
+    this.pid = pid;
+    this.ppid = ppid;
+    this.pgid = pid;
+    this.sid = pid;
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
+      rlimits[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
+    }
+    rlimits[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
+    rlimits[RLIMIT_NOFILE] = new long[] {1024, 1048576};
+    rlimits[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
+    rlimits[RLIMIT_NPROC] = new long[] {4096, 4096};
+    rlimits[RLIMIT_MEMLOCK] = new long[] {8L << 20, 8L << 20};
+    rlimits[RLIMIT_SIGPENDING] = new long[] {127863, 127863};
+    rlimits[RLIMIT_MSGQUEUE] = new long[] {819200, 819200};
+    rlimits[RLIMIT_NICE] = new long[] {0, 0};
+    rlimits[RLIMIT_RTPRIO] = new long[] {0, 0};
+  }
+
+  public int pid() {
+    return pid;
+  }
+
+  public int ppid() {
+    return ppid;
+  }
+
+  public synchronized long[] rlimit(int resource) {
+    return rlimits[resource].clone();
+  }
+
+  public synchronized void setRlimit(int resource, long soft, long hard) {
+    rlimits[resource] = new long[] {soft, hard};
+  }
+
+  public boolean exited() {
+    return exit.isDone();
+  }
+
+  public CompletableFuture<ExitStatus> exitFuture() {
+    return exit;
+  }
+}

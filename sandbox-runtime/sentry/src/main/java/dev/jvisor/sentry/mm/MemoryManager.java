@@ -1,0 +1,541 @@
+package dev.jvisor.sentry.mm;
+
+import static dev.jvisor.sentry.arch.X86.PAGE_MASK;
+import static dev.jvisor.sentry.arch.X86.PAGE_SIZE;
+import static dev.jvisor.sentry.arch.X86.PTE_ADDR_MASK;
+import static dev.jvisor.sentry.arch.X86.PTE_NX;
+import static dev.jvisor.sentry.arch.X86.PTE_P;
+import static dev.jvisor.sentry.arch.X86.PTE_U;
+import static dev.jvisor.sentry.arch.X86.PTE_W;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.arch.X86;
+import dev.jvisor.sentry.platform.Platform;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One process's address space: its VMAs and the page table that realises them. Small mappings are populated at
+ * mmap time (a fault costs ~40 us on PVM, far more than filling a PTE); large ones fill on demand,
+ * {@link #FAULT_AROUND} pages per fault. Every guest address handed to the copy methods is checked against the
+ * VMAs and their protections: a bad pointer yields -EFAULT, never a host error.
+ */
+public final class MemoryManager {
+  public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+      MAP_GROWSDOWN = 0x100, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000;
+  public static final long EAGER_LIMIT = 1 << 20;
+  public static final int FAULT_AROUND = 16;
+  /** Lowest address mmap hands out without MAP_FIXED (Linux's mmap_min_addr is 64K). */
+  public static final long MMAP_MIN = 0x10000;
+
+  private final Platform platform;
+  private final PhysicalMemory memory;
+  private final PageTable pageTable;
+  private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+  private long mmapTop;
+  private long brkStart;
+  private long brk;
+
+  public MemoryManager(Platform platform) {
+    this.platform = platform;
+    this.memory = platform.memory();
+    this.pageTable = platform.newPageTable();
+    this.mmapTop = platform.userLimit() - (1L << 30); // leave room below the trampoline for the stack
+  }
+
+  /** Top of the main stack: just below the platform's reserved pages, with a guard gap. */
+  public long stackTop() {
+    return platform.userLimit() - 0x10000;
+  }
+
+  public PageTable pageTable() {
+    return pageTable;
+  }
+
+  public synchronized void setMmapTop(long top) {
+    mmapTop = top & PAGE_MASK;
+  }
+
+  public synchronized void setBrkStart(long start) {
+    brkStart = (start + PAGE_SIZE - 1) & PAGE_MASK;
+    brk = brkStart;
+  }
+
+  public synchronized List<Vma> vmas() {
+    return new ArrayList<>(vmas.values());
+  }
+
+  private static long pageUp(long v) {
+    return (v + PAGE_SIZE - 1) & PAGE_MASK;
+  }
+
+  /** mmap(2). Returns the address or -errno. */
+  public synchronized long mmap(long addr, long length, int prot, int flags, Vma.Backing file, long offset,
+      String name) {
+    if (length <= 0 || (addr & ~PAGE_MASK) != 0 && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+      return -Errno.EINVAL;
+    }
+    if ((offset & ~PAGE_MASK) != 0 || offset < 0) {
+      return -Errno.EINVAL;
+    }
+    long len = pageUp(length);
+    if (len <= 0 || len > platform.userLimit()) {
+      return -Errno.ENOMEM;
+    }
+    long start;
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+      if (addr < MMAP_MIN || addr + len > platform.userLimit() || addr + len < addr) {
+        return -Errno.EINVAL;
+      }
+      if ((flags & MAP_FIXED_NOREPLACE) != 0 && overlaps(addr, addr + len)) {
+        return -Errno.EEXIST;
+      }
+      unmapRange(addr, addr + len);
+      start = addr;
+    } else {
+      start = -1;
+      if (addr != 0) {
+        long hint = addr & PAGE_MASK;
+        if (hint >= MMAP_MIN && hint + len <= platform.userLimit() && hint + len > hint && !overlaps(hint, hint + len)) {
+          start = hint;
+        }
+      }
+      if (start < 0) {
+        start = findGap(len);
+        if (start < 0) {
+          return -Errno.ENOMEM;
+        }
+      }
+    }
+    boolean shared = (flags & MAP_SHARED) != 0 && file == null;
+    Vma vma = new Vma(start, start + len, prot, shared, file, offset, name, (flags & MAP_GROWSDOWN) != 0);
+    vmas.put(start, vma);
+    if (prot != 0 && (len <= EAGER_LIMIT || (flags & MAP_POPULATE) != 0)) {
+      for (long va = start; va < start + len; va += PAGE_SIZE) {
+        if (!populate(vma, va)) {
+          unmapRange(start, start + len);
+          return -Errno.ENOMEM;
+        }
+      }
+    }
+    return start;
+  }
+
+  private boolean overlaps(long s, long e) {
+    Map.Entry<Long, Vma> f = vmas.lowerEntry(e);
+    return f != null && f.getValue().end > s;
+  }
+
+  private long findGap(long len) {
+    long gapEnd = mmapTop;
+    for (Vma v : vmas.descendingMap().values()) {
+      if (v.start >= gapEnd) {
+        continue;
+      }
+      if (v.end <= gapEnd - len) {
+        return gapEnd - len;
+      }
+      gapEnd = Math.min(gapEnd, v.start);
+    }
+    return gapEnd - len >= MMAP_MIN ? gapEnd - len : -1;
+  }
+
+  /** Maps one page of {@code vma} at {@code va} with a fresh frame; false when guest memory is exhausted. */
+  private boolean populate(Vma vma, long va) {
+    if ((pageTable.lookup(va) & PTE_ADDR_MASK) != 0) {
+      return true; // present, or parked behind PROT_NONE
+    }
+    long frame = memory.allocateFrame();
+    if (frame < 0) {
+      return false;
+    }
+    if (vma.file != null) {
+      vma.file.readInto(vma.fileOffset + (va - vma.start), memory.hostAddress(frame), (int) PAGE_SIZE);
+    }
+    pageTable.map(va, frame | pteBits(vma.prot));
+    return true;
+  }
+
+  private static long pteBits(int prot) {
+    long bits = PTE_P | PTE_U;
+    if ((prot & Vma.PROT_WRITE) != 0) {
+      bits |= PTE_W;
+    }
+    if ((prot & Vma.PROT_EXEC) == 0) {
+      bits |= PTE_NX;
+    }
+    return bits;
+  }
+
+  /** munmap(2). */
+  public synchronized int munmap(long addr, long length) {
+    if ((addr & ~PAGE_MASK) != 0 || length <= 0 || addr + length < addr) {
+      return -Errno.EINVAL;
+    }
+    unmapRange(addr, Math.min(addr + pageUp(length), platform.userLimit()));
+    return 0;
+  }
+
+  private void unmapRange(long s, long e) {
+    splitAt(s);
+    splitAt(e);
+    for (Vma v : new ArrayList<>(vmas.subMap(s, true, e, false).values())) {
+      vmas.remove(v.start);
+      releasePages(v.start, v.end);
+    }
+  }
+
+  private void releasePages(long s, long e) {
+    for (long va = s; va < e; va += PAGE_SIZE) {
+      long old = pageTable.unmap(va);
+      if ((old & PTE_ADDR_MASK) != 0) { // present, or kept behind PROT_NONE
+        memory.freeFrame(old & PTE_ADDR_MASK); // punching the frame also drops cached translations of it
+      }
+    }
+  }
+
+  /** Splits the VMA containing {@code at} (if any) so that a VMA boundary falls exactly on it. */
+  private void splitAt(long at) {
+    Map.Entry<Long, Vma> en = vmas.floorEntry(at);
+    if (en == null) {
+      return;
+    }
+    Vma v = en.getValue();
+    if (v.start < at && at < v.end) {
+      vmas.put(v.start, v.slice(v.start, at));
+      vmas.put(at, v.slice(at, v.end));
+    }
+  }
+
+  /** mprotect(2). */
+  public synchronized int mprotect(long addr, long length, int prot) {
+    if ((addr & ~PAGE_MASK) != 0 || length < 0) {
+      return -Errno.EINVAL;
+    }
+    long e = addr + pageUp(length);
+    if (!coveredByVmas(addr, e)) {
+      return -Errno.ENOMEM;
+    }
+    splitAt(addr);
+    splitAt(e);
+    for (Vma v : new ArrayList<>(vmas.subMap(addr, true, e, false).values())) {
+      Vma nv = v.withProt(prot);
+      vmas.put(v.start, nv);
+      for (long va = v.start; va < v.end; va += PAGE_SIZE) {
+        long pte = pageTable.lookup(va);
+        if ((pte & PTE_P) == 0) {
+          if ((pte & PTE_ADDR_MASK) != 0 && prot != 0) {
+            pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot)); // back from PROT_NONE with its data
+          } else if (prot != 0 && v.end - v.start <= EAGER_LIMIT) {
+            populate(nv, va);
+          }
+          continue;
+        }
+        if (prot == 0) {
+          pageTable.map(va, pte & ~PTE_P); // keep the frame (data survives PROT_NONE), drop access
+        } else {
+          pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot));
+        }
+        platform.invalidate(pte & PTE_ADDR_MASK);
+      }
+    }
+    return 0;
+  }
+
+  private boolean coveredByVmas(long s, long e) {
+    long at = s;
+    while (at < e) {
+      Map.Entry<Long, Vma> en = vmas.floorEntry(at);
+      if (en == null || en.getValue().end <= at) {
+        return false;
+      }
+      at = en.getValue().end;
+    }
+    return true;
+  }
+
+  /** brk(2): returns the new (or unchanged) break. */
+  public synchronized long brk(long requested) {
+    if (requested < brkStart || requested > brkStart + (1L << 40)) {
+      return brk;
+    }
+    long oldTop = pageUp(brk);
+    long newTop = pageUp(requested);
+    if (newTop > oldTop) {
+      if (overlaps(oldTop, newTop)) {
+        return brk;
+      }
+      long r = mmap(oldTop, newTop - oldTop, Vma.PROT_READ | Vma.PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+          null, 0, "[heap]");
+      if (r < 0) {
+        return brk;
+      }
+    } else if (newTop < oldTop) {
+      unmapRange(newTop, oldTop);
+    }
+    brk = requested;
+    return brk;
+  }
+
+  /** mremap(2) with MREMAP_MAYMOVE (1) and MREMAP_FIXED (2): frames move, bytes are never copied. */
+  public synchronized long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+    if ((oldAddr & ~PAGE_MASK) != 0 || newLen <= 0 || (flags & ~3) != 0) {
+      return -Errno.EINVAL;
+    }
+    oldLen = pageUp(oldLen);
+    newLen = pageUp(newLen);
+    Map.Entry<Long, Vma> en = vmas.floorEntry(oldAddr);
+    if (en == null || en.getValue().end < oldAddr + oldLen || oldLen == 0) {
+      return -Errno.EFAULT;
+    }
+    Vma v = en.getValue();
+    if ((flags & 2) == 0) {
+      if (newLen <= oldLen) {
+        unmapRange(oldAddr + newLen, oldAddr + oldLen);
+        return oldAddr;
+      }
+      if (v.end == oldAddr + oldLen && !overlaps(oldAddr + oldLen, oldAddr + newLen)
+          && oldAddr + newLen <= platform.userLimit()) {
+        splitAt(oldAddr);
+        Vma cur = vmas.get(oldAddr);
+        vmas.put(oldAddr, new Vma(oldAddr, oldAddr + newLen, cur.prot, cur.shared, cur.file, cur.fileOffset,
+            cur.name, cur.growsDown));
+        return oldAddr;
+      }
+      if ((flags & 1) == 0) {
+        return -Errno.ENOMEM;
+      }
+    }
+    long dest;
+    if ((flags & 2) != 0) {
+      if ((newAddr & ~PAGE_MASK) != 0) {
+        return -Errno.EINVAL;
+      }
+      unmapRange(newAddr, newAddr + newLen);
+      dest = newAddr;
+    } else {
+      dest = findGap(newLen);
+      if (dest < 0) {
+        return -Errno.ENOMEM;
+      }
+    }
+    splitAt(oldAddr);
+    splitAt(oldAddr + oldLen);
+    Vma src = vmas.get(oldAddr);
+    long moved = Math.min(oldLen, newLen);
+    for (long off = 0; off < moved; off += PAGE_SIZE) {
+      long pte = pageTable.unmap(oldAddr + off);
+      if ((pte & PTE_P) != 0) {
+        platform.invalidate(pte & PTE_ADDR_MASK);
+        pageTable.map(dest + off, pte);
+      }
+    }
+    releasePages(oldAddr + moved, oldAddr + oldLen);
+    for (Vma old : new ArrayList<>(vmas.subMap(oldAddr, true, oldAddr + oldLen, false).values())) {
+      vmas.remove(old.start);
+    }
+    vmas.put(dest, new Vma(dest, dest + newLen, src.prot, src.shared, src.file, src.fileOffset, src.name,
+        src.growsDown));
+    return dest;
+  }
+
+  /** madvise(MADV_DONTNEED): private pages are dropped and read back as zero (or from the file) next time. */
+  public synchronized int dontNeed(long addr, long length) {
+    if ((addr & ~PAGE_MASK) != 0) {
+      return -Errno.EINVAL;
+    }
+    long e = addr + pageUp(length);
+    if (!coveredByVmas(addr, e)) {
+      return -Errno.ENOMEM;
+    }
+    releasePages(addr, e);
+    return 0;
+  }
+
+  /**
+   * Resolves a user page fault: maps the page (and {@link #FAULT_AROUND} neighbours) when the access is allowed.
+   * Returns false for a genuine SIGSEGV.
+   */
+  public synchronized boolean handleFault(long addr, long errorCode) {
+    if (!X86.isUserAddress(addr) || addr >= platform.userLimit()) {
+      return false;
+    }
+    long va = addr & PAGE_MASK;
+    Vma v = vmaFor(va);
+    if (v == null) {
+      return false;
+    }
+    boolean write = (errorCode & X86.PF_WRITE) != 0;
+    boolean exec = (errorCode & X86.PF_INSTR) != 0;
+    if (v.prot == 0 || (write && (v.prot & Vma.PROT_WRITE) == 0) || (exec && (v.prot & Vma.PROT_EXEC) == 0)) {
+      return false;
+    }
+    if ((pageTable.lookup(va) & PTE_P) != 0) {
+      return true; // another path mapped it meanwhile: just retry
+    }
+    long from = Math.max(v.start, va - (FAULT_AROUND / 2) * PAGE_SIZE);
+    long to = Math.min(v.end, from + FAULT_AROUND * PAGE_SIZE);
+    for (long p = from; p < to; p += PAGE_SIZE) {
+      if (!populate(v, p)) {
+        return p > va;
+      }
+    }
+    return true;
+  }
+
+  private Vma vmaFor(long va) {
+    Map.Entry<Long, Vma> en = vmas.floorEntry(va);
+    if (en == null || en.getValue().end <= va) {
+      return null;
+    }
+    return en.getValue();
+  }
+
+  /**
+   * Host address of guest {@code va}, faulting the page in if the VMA allows the access; -1 for a bad pointer.
+   * The result is valid up to the end of va's page.
+   */
+  public synchronized long hostAddress(long va, boolean write) {
+    if (!X86.isUserAddress(va) || va >= platform.userLimit()) {
+      return -1;
+    }
+    long page = va & PAGE_MASK;
+    long pte = pageTable.lookup(page);
+    if ((pte & PTE_P) == 0 || (write && (pte & PTE_W) == 0)) {
+      Vma v = vmaFor(page);
+      if (v == null || (write && (v.prot & Vma.PROT_WRITE) == 0) || (!write && (v.prot & Vma.PROT_READ) == 0)) {
+        return -1;
+      }
+      if ((pte & PTE_P) == 0 && !handleFault(va, write ? X86.PF_WRITE : 0)) {
+        return -1;
+      }
+      pte = pageTable.lookup(page);
+      if ((pte & PTE_P) == 0) {
+        return -1;
+      }
+    }
+    return memory.hostAddress(pte & PTE_ADDR_MASK) + (va & ~PAGE_MASK);
+  }
+
+  /** Copies {@code len} bytes from the guest at {@code va} into {@code dst}; returns len or -EFAULT. */
+  public int copyIn(long va, byte[] dst, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      long h = hostAddress(va + done, false);
+      if (h < 0) {
+        return -Errno.EFAULT;
+      }
+      int n = (int) Math.min(len - done, PAGE_SIZE - ((va + done) & ~PAGE_MASK));
+      long gpa = h - memory.hostAddress(0);
+      memory.read(gpa, dst, off + done, n);
+      done += n;
+    }
+    return len;
+  }
+
+  /** Copies {@code len} bytes from {@code src} into the guest at {@code va}; returns len or -EFAULT. */
+  public int copyOut(long va, byte[] src, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      long h = hostAddress(va + done, true);
+      if (h < 0) {
+        return -Errno.EFAULT;
+      }
+      int n = (int) Math.min(len - done, PAGE_SIZE - ((va + done) & ~PAGE_MASK));
+      long gpa = h - memory.hostAddress(0);
+      memory.write(gpa, src, off + done, n);
+      done += n;
+    }
+    return len;
+  }
+
+  /** Writes through the page table ignoring VMA write protection (the loader filling read-only segments). */
+  public int poke(long va, byte[] src, int off, int len) {
+    synchronized (this) {
+      int done = 0;
+      while (done < len) {
+        long page = (va + done) & PAGE_MASK;
+        Vma v = vmaFor(page);
+        if (v == null || !populate(v, page)) {
+          return -Errno.EFAULT;
+        }
+        long pte = pageTable.lookup(page);
+        int n = (int) Math.min(len - done, PAGE_SIZE - ((va + done) & ~PAGE_MASK));
+        memory.write((pte & PTE_ADDR_MASK) + ((va + done) & ~PAGE_MASK), src, off + done, n);
+        done += n;
+      }
+      return len;
+    }
+  }
+
+  public long readLong(long va) throws BadAddressException {
+    byte[] b = new byte[8];
+    if (copyIn(va, b, 0, 8) < 0) {
+      throw new BadAddressException(va);
+    }
+    return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
+  public int writeLong(long va, long value) {
+    byte[] b = new byte[8];
+    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(value);
+    return copyOut(va, b, 0, 8);
+  }
+
+  public int writeInt(long va, int value) {
+    byte[] b = new byte[4];
+    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(value);
+    return copyOut(va, b, 0, 4);
+  }
+
+  /** Reads a NUL-terminated string of at most {@code max} bytes; null on a bad pointer or if too long. */
+  public String readCString(long va, int max) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] buf = new byte[(int) PAGE_SIZE];
+    long at = va;
+    while (out.size() < max) {
+      int n = (int) Math.min(PAGE_SIZE - (at & ~PAGE_MASK), max - out.size());
+      if (copyIn(at, buf, 0, n) < 0) {
+        return null;
+      }
+      for (int i = 0; i < n; i++) {
+        if (buf[i] == 0) {
+          out.write(buf, 0, i);
+          return out.toString(StandardCharsets.UTF_8);
+        }
+      }
+      out.write(buf, 0, n);
+      at += n;
+    }
+    return null;
+  }
+
+  /** Frees every page and page table of this address space. */
+  public synchronized void destroy() {
+    for (Vma v : vmas.values()) {
+      releasePages(v.start, v.end);
+    }
+    vmas.clear();
+    pageTable.freeUserTables(256);
+  }
+
+  public synchronized long brkStart() {
+    return brkStart;
+  }
+
+  public synchronized long currentBrk() {
+    return brk;
+  }
+
+  /** Resident pages (for /proc and getrusage). */
+  public synchronized long residentPages() {
+    long[] n = {0};
+    for (Vma v : vmas.values()) {
+      pageTable.forEachLeaf(v.start, v.end, slot -> n[0]++);
+    }
+    return n[0];
+  }
+}

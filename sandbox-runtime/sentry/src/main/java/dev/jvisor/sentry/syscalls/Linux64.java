@@ -1,0 +1,21 @@
+package dev.jvisor.sentry.syscalls;
+
+import dev.jvisor.sentry.kernel.SyscallTable;
+
+/** The x86-64 Linux syscall table as jvisor implements it. */
+public final class Linux64 {
+  private Linux64() {}
+
+  public static SyscallTable table() {
+    SyscallTable t = new SyscallTable();
+    FileSyscalls.register(t);
+    PathSyscalls.register(t);
+    MemorySyscalls.register(t);
+    ProcessSyscalls.register(t);
+    SignalSyscalls.register(t);
+    TimeSyscalls.register(t);
+    InfoSyscalls.register(t);
+    Unsupported.register(t);
+    return t;
+  }
+}

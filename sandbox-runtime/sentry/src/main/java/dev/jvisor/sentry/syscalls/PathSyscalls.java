@@ -1,0 +1,277 @@
+package dev.jvisor.sentry.syscalls;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.SyscallTable;
+import dev.jvisor.sentry.kernel.Task;
+import dev.jvisor.sentry.vfs.ErrnoException;
+import dev.jvisor.sentry.vfs.FileDescription;
+import dev.jvisor.sentry.vfs.Node;
+import dev.jvisor.sentry.vfs.NodeType;
+import dev.jvisor.sentry.vfs.Stat;
+import dev.jvisor.sentry.vfs.Vfs;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Syscalls that name files by path: open, stat, access, readlink, directories, links, permissions. */
+final class PathSyscalls {
+  static final int O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_NOFOLLOW = 0400000;
+
+  private PathSyscalls() {}
+
+  static void register(SyscallTable t) {
+    t.full("open", "sxo", (k, p, fl, mode, a, b, c) -> open(k, Args.AT_FDCWD, Args.path(k, p), fl, mode));
+    t.full("openat", "fsxo", (k, dfd, p, fl, mode, a, b) -> open(k, dfd, Args.path(k, p), fl, mode));
+    t.full("creat", "so", (k, p, mode, a, b, c, d) -> open(k, Args.AT_FDCWD, Args.path(k, p),
+        1 | O_CREAT | O_TRUNC, mode));
+    t.full("stat", "sp", (k, p, buf, a, b, c, d) -> stat(k, Args.AT_FDCWD, p, buf, 0));
+    t.full("lstat", "sp", (k, p, buf, a, b, c, d) -> stat(k, Args.AT_FDCWD, p, buf, Args.AT_SYMLINK_NOFOLLOW));
+    t.full("newfstatat", "fspx", (k, dfd, p, buf, fl, a, b) -> stat(k, dfd, p, buf, fl));
+    t.full("statx", "fsxxp", PathSyscalls::statx);
+    t.partial("access", "so", "Checks existence and execute bits; the sandbox runs as root.",
+        (k, p, mode, a, b, c, d) -> access(k, Args.AT_FDCWD, Args.path(k, p), mode, 0));
+    t.partial("faccessat", "fso", "As access.", (k, dfd, p, mode, a, b, c) -> access(k, dfd, Args.path(k, p),
+        mode, 0));
+    t.partial("faccessat2", "fsox", "As access.", (k, dfd, p, mode, fl, a, b) -> access(k, dfd, Args.path(k, p),
+        mode, fl));
+    t.full("readlink", "spd", (k, p, buf, n, a, b, c) -> readlink(k, Args.AT_FDCWD, p, buf, n));
+    t.full("readlinkat", "fspd", (k, dfd, p, buf, n, a, b) -> readlink(k, dfd, p, buf, n));
+    t.full("getcwd", "pd", (k, buf, size, a, b, c, d) -> {
+      byte[] cwd = (k.cwd() + "\0").getBytes(StandardCharsets.UTF_8);
+      if (size < cwd.length) {
+        throw new ErrnoException(Errno.ERANGE);
+      }
+      Args.write(k, buf, cwd);
+      return cwd.length;
+    });
+    t.full("chdir", "s", (k, p, a, b, c, d, e) -> chdir(k, k.kernel().vfs().resolve(
+        Vfs.absolute(k.cwd(), Args.path(k, p)), true)));
+    t.full("fchdir", "f", (k, fd, a, b, c, d, e) -> {
+      FileDescription f = Args.fd(k, fd);
+      return chdir(k, k.kernel().vfs().resolve(f.path(), true));
+    });
+    t.full("mkdir", "so", (k, p, mode, a, b, c, d) -> mkdir(k, Args.AT_FDCWD, p, mode));
+    t.full("mkdirat", "fso", (k, dfd, p, mode, a, b, c) -> mkdir(k, dfd, p, mode));
+    t.full("rmdir", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, Args.AT_REMOVEDIR));
+    t.full("unlink", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, 0));
+    t.full("unlinkat", "fsx", (k, dfd, p, fl, a, b, c) -> unlink(k, dfd, p, fl));
+    t.partial("rename", "ss", "Directories that exist on the host root cannot move (EXDEV), like overlayfs.",
+        (k, o, n, a, b, c, d) -> rename(k, Args.AT_FDCWD, o, Args.AT_FDCWD, n));
+    t.partial("renameat", "fsfs", "As rename.", (k, od, o, nd, n, a, b) -> rename(k, od, o, nd, n));
+    t.partial("renameat2", "fsfsx", "As rename; flags other than 0 give EINVAL.", (k, od, o, nd, n, fl, b) -> {
+      if (fl != 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      return rename(k, od, o, nd, n);
+    });
+    t.full("symlink", "ss", (k, target, p, a, b, c, d) -> symlink(k, target, Args.AT_FDCWD, p));
+    t.full("symlinkat", "sfs", (k, target, dfd, p, a, b, c) -> symlink(k, target, dfd, p));
+    t.error("link", Errno.EPERM, "Hard links are not supported: EPERM.");
+    t.error("linkat", Errno.EPERM, "Hard links are not supported: EPERM.");
+    t.full("chmod", "so", (k, p, mode, a, b, c, d) -> chmod(k, Args.AT_FDCWD, p, mode));
+    t.full("fchmodat", "fso", (k, dfd, p, mode, a, b, c) -> chmod(k, dfd, p, mode));
+    t.full("fchmod", "fo", (k, fd, mode, a, b, c, d) -> {
+      Node n = Args.fd(k, fd).node();
+      if (n == null) {
+        throw new ErrnoException(Errno.EBADF);
+      }
+      n.chmod((int) mode);
+      return 0;
+    });
+    for (String name : new String[] {"chown", "lchown", "fchown", "fchownat"}) {
+      t.partial(name, "sdd", "Ownership is not tracked: accepted and ignored (the sandbox runs as root).",
+          (k, a, b, c, d, e, f) -> 0);
+    }
+    t.full("truncate", "sd", (k, p, len, a, b, c, d) -> {
+      if (len < 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
+      return 0;
+    });
+    t.partial("utimensat", "fspx", "Sets the modification time of in-memory files; host files are read-only.",
+        (k, dfd, p, times, fl, a, b) -> {
+          String path = p == 0 ? Args.fd(k, dfd).path() : Args.at(k, dfd, Args.path(k, p));
+          Node n = k.kernel().vfs().resolve(path, (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+          n.setTimes(0, System.currentTimeMillis() * 1_000_000L);
+          return 0;
+        });
+    t.partial("utimes", "sp", "As utimensat.", (k, p, times, a, b, c, d) -> {
+      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
+      return 0;
+    });
+    t.partial("statfs", "sp", "Reports a synthetic filesystem.", (k, p, buf, a, b, c, d) -> {
+      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
+      return statfs(k, buf);
+    });
+    t.partial("fstatfs", "fp", "Reports a synthetic filesystem.", (k, fd, buf, a, b, c, d) -> {
+      Args.fd(k, fd);
+      return statfs(k, buf);
+    });
+    for (String name : new String[] {"getxattr", "lgetxattr", "fgetxattr"}) {
+      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
+    }
+    for (String name : new String[] {"listxattr", "llistxattr", "flistxattr"}) {
+      t.partial(name, "spd", "No extended attributes: an empty list.", (k, a, b, c, d, e, f) -> 0);
+    }
+    for (String name : new String[] {"setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr",
+        "fremovexattr"}) {
+      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
+    }
+    t.error("mknod", Errno.EPERM, "Device nodes cannot be created: EPERM.");
+    t.error("mknodat", Errno.EPERM, "Device nodes cannot be created: EPERM.");
+    t.error("chroot", Errno.EPERM, "EPERM: the sandbox root is fixed.");
+  }
+
+  static long open(Task k, long dirfd, String path, long flags, long mode) throws ErrnoException {
+    Vfs vfs = k.kernel().vfs();
+    String abs = Args.at(k, dirfd, path);
+    int fl = (int) flags;
+    boolean follow = (fl & O_NOFOLLOW) == 0;
+    Node node;
+    if ((fl & O_CREAT) != 0) {
+      Vfs.Parent parent = vfs.resolveParent(abs);
+      Node existing = null;
+      try {
+        existing = vfs.resolve(abs, (fl & O_EXCL) == 0).node();
+      } catch (ErrnoException e) {
+        if (e.errno() != Errno.ENOENT) {
+          throw e;
+        }
+      }
+      if (existing != null) {
+        if ((fl & O_EXCL) != 0) {
+          throw new ErrnoException(Errno.EEXIST);
+        }
+        node = existing;
+      } else {
+        node = parent.dir().create(parent.name(), (int) mode & ~k.umask());
+      }
+    } else {
+      node = vfs.resolve(abs, follow).node();
+    }
+    NodeType type = node.type();
+    if (type == NodeType.SYMLINK && (fl & FileDescription.O_PATH) == 0) {
+      throw new ErrnoException(Errno.ELOOP);
+    }
+    if ((fl & FileDescription.O_DIRECTORY) != 0 && type != NodeType.DIRECTORY) {
+      throw new ErrnoException(Errno.ENOTDIR);
+    }
+    if (type == NodeType.DIRECTORY && (fl & FileDescription.O_ACCMODE) != 0) {
+      throw new ErrnoException(Errno.EISDIR);
+    }
+    FileDescription f = node.open(fl & ~FileDescription.O_CLOEXEC);
+    return FileSyscalls.install(k, f, 0, (fl & FileDescription.O_CLOEXEC) != 0);
+  }
+
+  private static Stat lookupStat(Task k, long dirfd, long p, long flags) throws ErrnoException {
+    String path = Args.path(k, p);
+    if (path.isEmpty()) {
+      if ((flags & Args.AT_EMPTY_PATH) == 0) {
+        throw new ErrnoException(Errno.ENOENT);
+      }
+      return (int) dirfd == Args.AT_FDCWD
+          ? k.kernel().vfs().resolve(k.cwd(), true).node().stat()
+          : Args.fd(k, dirfd).stat();
+    }
+    return k.kernel().vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
+        .stat();
+  }
+
+  private static long stat(Task k, long dirfd, long p, long buf, long flags) throws ErrnoException {
+    Args.write(k, buf, lookupStat(k, dirfd, p, flags).toBytes());
+    return 0;
+  }
+
+  private static long statx(Task k, long dirfd, long p, long flags, long mask, long buf, long unused)
+      throws ErrnoException {
+    Args.write(k, buf, lookupStat(k, dirfd, p, flags).toStatx());
+    return 0;
+  }
+
+  private static long access(Task k, long dirfd, String path, long mode, long flags) throws ErrnoException {
+    if ((mode & ~7) != 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    Stat st = k.kernel().vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
+        .stat();
+    if ((mode & 1) != 0 && st.type() != NodeType.DIRECTORY && (st.mode() & 0111) == 0) {
+      throw new ErrnoException(Errno.EACCES);
+    }
+    return 0;
+  }
+
+  private static long readlink(Task k, long dirfd, long p, long buf, long n) throws ErrnoException {
+    if (n <= 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    String path = Args.path(k, p);
+    Node node = path.isEmpty() ? Args.fd(k, dirfd).node() : k.kernel().vfs().resolve(Args.at(k, dirfd, path),
+        false).node();
+    if (node == null) {
+      throw new ErrnoException(Errno.ENOENT);
+    }
+    byte[] target = node.readlink().getBytes(StandardCharsets.UTF_8);
+    int len = (int) Math.min(n, target.length);
+    byte[] out = java.util.Arrays.copyOf(target, len);
+    Args.write(k, buf, out);
+    return len;
+  }
+
+  private static long chdir(Task k, Vfs.Resolved r) throws ErrnoException {
+    if (r.node().type() != NodeType.DIRECTORY) {
+      throw new ErrnoException(Errno.ENOTDIR);
+    }
+    k.setCwd(r.path());
+    return 0;
+  }
+
+  private static long mkdir(Task k, long dirfd, long p, long mode) throws ErrnoException {
+    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    parent.dir().mkdir(parent.name(), (int) mode & ~k.umask());
+    return 0;
+  }
+
+  private static long unlink(Task k, long dirfd, long p, long flags) throws ErrnoException {
+    if ((flags & ~Args.AT_REMOVEDIR) != 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    parent.dir().unlink(parent.name(), (flags & Args.AT_REMOVEDIR) != 0);
+    return 0;
+  }
+
+  private static long rename(Task k, long od, long o, long nd, long n) throws ErrnoException {
+    Vfs vfs = k.kernel().vfs();
+    Vfs.Parent from = vfs.resolveParent(Args.at(k, od, Args.path(k, o)));
+    Vfs.Parent to = vfs.resolveParent(Args.at(k, nd, Args.path(k, n)));
+    from.dir().lookup(from.name());
+    from.dir().rename(from.name(), to.dir(), to.name());
+    return 0;
+  }
+
+  private static long symlink(Task k, long target, long dirfd, long p) throws ErrnoException {
+    String t = Args.path(k, target);
+    if (t.isEmpty()) {
+      throw new ErrnoException(Errno.ENOENT);
+    }
+    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    parent.dir().symlink(parent.name(), t);
+    return 0;
+  }
+
+  private static long chmod(Task k, long dirfd, long p, long mode) throws ErrnoException {
+    k.kernel().vfs().resolve(Args.at(k, dirfd, Args.path(k, p)), true).node().chmod((int) mode);
+    return 0;
+  }
+
+  private static long statfs(Task k, long buf) throws ErrnoException {
+    ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);
+    long total = k.kernel().memTotalBytes() / 4096;
+    long free = Math.max(0, total - k.kernel().memUsedBytes() / 4096);
+    b.putLong(0, 0x01021994L).putLong(8, 4096).putLong(16, total).putLong(24, free).putLong(32, free)
+        .putLong(40, 1 << 20).putLong(48, 1 << 19).putLong(64, 255).putLong(72, 4096);
+    Args.write(k, buf, b.array());
+    return 0;
+  }
+}

@@ -1,0 +1,294 @@
+package dev.jvisor.sentry.syscalls;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.Exec;
+import dev.jvisor.sentry.kernel.ExitStatus;
+import dev.jvisor.sentry.kernel.Kernel;
+import dev.jvisor.sentry.kernel.Signals;
+import dev.jvisor.sentry.kernel.SyscallTable;
+import dev.jvisor.sentry.kernel.Task;
+import dev.jvisor.sentry.kernel.ThreadGroup;
+import dev.jvisor.sentry.loader.Loader;
+import dev.jvisor.sentry.loader.LoaderException;
+import dev.jvisor.sentry.mm.MemoryManager;
+import dev.jvisor.sentry.vfs.ErrnoException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Identity, limits, exit and exec. */
+final class ProcessSyscalls {
+  private static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003,
+      ARCH_GET_GS = 0x1004;
+  private static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+      PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39,
+      PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37, PR_CAPBSET_READ = 23;
+  private static final int MAX_ARGS = 1 << 17;
+
+  private ProcessSyscalls() {}
+
+  static void register(SyscallTable t) {
+    t.full("exit", "d", (k, code, a, b, c, d, e) -> {
+      k.exitGroup(ExitStatus.exited((int) code)); // single-threaded until the processes issue: exit == exit_group
+      return 0;
+    });
+    t.full("exit_group", "d", (k, code, a, b, c, d, e) -> {
+      k.exitGroup(ExitStatus.exited((int) code));
+      return 0;
+    });
+    t.full("getpid", "", (k, a, b, c, d, e, f) -> k.threadGroup().pid());
+    t.full("getppid", "", (k, a, b, c, d, e, f) -> k.threadGroup().ppid());
+    t.full("gettid", "", (k, a, b, c, d, e, f) -> k.tid());
+    for (String n : new String[] {"getuid", "geteuid", "getgid", "getegid"}) {
+      t.partial(n, "", "The sandbox's processes run as root (uid/gid 0).", (k, a, b, c, d, e, f) -> 0);
+    }
+    t.partial("getresuid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
+    t.partial("getresgid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
+    t.partial("getgroups", "dp", "No supplementary groups.", (k, n, list, a, b, c, d) -> {
+      if (n < 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      return 0;
+    });
+    for (String n : new String[] {"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
+        "setfsgid", "setgroups"}) {
+      t.partial(n, "ddd", "Accepted without effect: credentials are not enforced inside the sandbox yet.",
+          (k, a, b, c, d, e, f) -> 0);
+    }
+    t.full("getpgrp", "", (k, a, b, c, d, e, f) -> k.threadGroup().pid());
+    t.partial("getpgid", "d", "Process groups arrive with the processes issue: the caller's own.",
+        (k, pid, a, b, c, d, e) -> self(k, pid));
+    t.partial("getsid", "d", "As getpgid.", (k, pid, a, b, c, d, e) -> self(k, pid));
+    t.partial("setpgid", "dd", "Accepted for the caller only.", (k, pid, pg, a, b, c, d) -> {
+      self(k, pid);
+      return 0;
+    });
+    t.partial("setsid", "", "The caller is already its own session leader.", (k, a, b, c, d, e, f) ->
+        k.threadGroup().pid());
+    t.full("set_tid_address", "p", (k, addr, a, b, c, d, e) -> {
+      k.setClearChildTid(addr);
+      return k.tid();
+    });
+    t.partial("set_robust_list", "pd", "Recorded; lists are walked when threads arrive.", (k, head, len, a, b, c,
+        d) -> {
+      if (len != 24) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      return 0;
+    });
+    t.error("rseq", Errno.ENOSYS, "Restartable sequences are not supported: ENOSYS (glibc copes).");
+    t.partial("prctl", "dxxxx", "PR_SET_NAME/PR_GET_NAME, dumpable, no_new_privs, pdeathsig and subreaper; "
+        + "others EINVAL.", ProcessSyscalls::prctl);
+    t.partial("arch_prctl", "xx", "ARCH_SET_FS/ARCH_GET_FS; GS base changes give EINVAL.",
+        ProcessSyscalls::archPrctl);
+    t.full("prlimit64", "ddpp", ProcessSyscalls::prlimit);
+    t.full("getrlimit", "dp", (k, res, old, a, b, c, d) -> prlimit(k, 0, res, 0, old, 0, 0));
+    t.full("setrlimit", "dp", (k, res, nw, a, b, c, d) -> prlimit(k, 0, res, nw, 0, 0, 0));
+    t.full("umask", "o", (k, mask, a, b, c, d, e) -> {
+      int old = k.umask();
+      k.setUmask((int) mask);
+      return old;
+    });
+    t.full("execve", "spp", (k, p, argv, envp, a, b, c) -> execve(k, Args.path(k, p), argv, envp));
+    t.partial("execveat", "fsppx", "Paths only (AT_EMPTY_PATH is not supported).",
+        (k, dfd, p, argv, envp, fl, c) -> execve(k, Args.at(k, dfd, Args.path(k, p)), argv, envp));
+    t.partial("wait4", "dpxp", "No child processes until the processes issue lands: ECHILD.",
+        (k, a, b, c, d, e, f) -> {
+          throw new ErrnoException(Errno.ECHILD);
+        });
+    t.partial("waitid", "ddpxp", "As wait4.", (k, a, b, c, d, e, f) -> {
+      throw new ErrnoException(Errno.ECHILD);
+    });
+    for (String n : new String[] {"clone", "fork", "vfork", "clone3"}) {
+      t.error(n, Errno.EAGAIN, "Process and thread creation arrive with the processes issue: EAGAIN.");
+    }
+    t.partial("kill", "dd", "Signals to the caller's own process take their default action.",
+        (k, pid, sig, a, b, c, d) -> signalSelf(k, pid, sig));
+    t.partial("tgkill", "ddd", "As kill.", (k, tg, tid, sig, a, b, c) -> signalSelf(k, tg, sig));
+    t.partial("tkill", "dd", "As kill.", (k, tid, sig, a, b, c, d) -> signalSelf(k, tid, sig));
+    t.partial("personality", "x", "Only PER_LINUX (0) and the query 0xffffffff.", (k, p, a, b, c, d, e) -> {
+      if (p != 0 && (p & 0xffffffffL) != 0xffffffffL) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      return 0;
+    });
+    t.partial("capget", "pp", "Reports every capability (the sandbox's root is confined by the Sentry).",
+        (k, hdr, data, a, b, c, d) -> {
+          if (data != 0) {
+            Args.writeLongs(k, data, 0xffffffffL | (0xffffffffL << 32), 0xffffffffL, 0x1ffL | (0x1ffL << 32));
+          }
+          return 0;
+        });
+    t.partial("capset", "pp", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
+  }
+
+  private static long zeros3(Task k, long a, long b, long c, long d, long e, long f) throws ErrnoException {
+    Args.writeInt(k, a, 0);
+    Args.writeInt(k, b, 0);
+    Args.writeInt(k, c, 0);
+    return 0;
+  }
+
+  private static long self(Task k, long pid) throws ErrnoException {
+    if (pid != 0 && pid != k.threadGroup().pid()) {
+      throw new ErrnoException(Errno.ESRCH);
+    }
+    return k.threadGroup().pid();
+  }
+
+  private static long signalSelf(Task k, long pid, long sig) throws ErrnoException {
+    if (sig < 0 || sig > Signals.NSIG) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    if (pid != 0 && pid != -1 && pid != k.threadGroup().pid()) {
+      throw new ErrnoException(Errno.ESRCH);
+    }
+    if (sig == 0 || Signals.ignoredByDefault((int) sig)) {
+      return 0;
+    }
+    long handler = k.sigactions()[(int) sig][0];
+    if (handler == Signals.SIG_IGN && sig != Signals.SIGKILL && sig != Signals.SIGSTOP) {
+      return 0;
+    }
+    k.exitGroup(ExitStatus.killed((int) sig));
+    return 0;
+  }
+
+  private static long prctl(Task k, long op, long a2, long a3, long a4, long a5, long a6) throws ErrnoException {
+    switch ((int) op) {
+      case PR_SET_NAME -> {
+        String name = k.mm().readCString(a2, 16);
+        if (name == null) {
+          byte[] raw = new byte[16];
+          if (k.mm().copyIn(a2, raw, 0, 16) < 0) {
+            throw new ErrnoException(Errno.EFAULT);
+          }
+          name = new String(raw, 0, 15, StandardCharsets.UTF_8);
+        }
+        k.setComm(name);
+        return 0;
+      }
+      case PR_GET_NAME -> {
+        byte[] out = new byte[16];
+        byte[] c = k.comm().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(c, 0, out, 0, Math.min(15, c.length));
+        Args.write(k, a2, out);
+        return 0;
+      }
+      case PR_GET_DUMPABLE -> {
+        return 1;
+      }
+      case PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER -> {
+        return 0;
+      }
+      case PR_GET_NO_NEW_PRIVS -> {
+        return 0;
+      }
+      case PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER -> {
+        Args.writeInt(k, a2, 0);
+        return 0;
+      }
+      case PR_CAPBSET_READ -> {
+        return a2 <= 40 ? 1 : -Errno.EINVAL;
+      }
+      default -> throw new ErrnoException(Errno.EINVAL);
+    }
+  }
+
+  private static long archPrctl(Task k, long code, long addr, long a, long b, long c, long d)
+      throws ErrnoException {
+    switch ((int) code) {
+      case ARCH_SET_FS -> {
+        if (addr < 0 || addr >= 0x0000_8000_0000_0000L) {
+          throw new ErrnoException(Errno.EPERM);
+        }
+        k.vcpu().setFsBase(addr);
+        return 0;
+      }
+      case ARCH_GET_FS -> {
+        Args.writeLongs(k, addr, k.vcpu().fsBase());
+        return 0;
+      }
+      case ARCH_GET_GS -> {
+        Args.writeLongs(k, addr, 0);
+        return 0;
+      }
+      case ARCH_SET_GS -> throw new ErrnoException(Errno.EINVAL);
+      default -> throw new ErrnoException(Errno.EINVAL);
+    }
+  }
+
+  private static long prlimit(Task k, long pid, long res, long nw, long old, long a, long b)
+      throws ErrnoException {
+    if (res < 0 || res >= ThreadGroup.RLIM_NLIMITS) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    self(k, pid);
+    ThreadGroup tg = k.threadGroup();
+    long[] cur = tg.rlimit((int) res);
+    if (nw != 0) {
+      long[] v = Args.readLongs(k, nw, 2);
+      if (Long.compareUnsigned(v[0], v[1]) > 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      tg.setRlimit((int) res, v[0], v[1]);
+      if (res == ThreadGroup.RLIMIT_NOFILE) {
+        k.fds().setLimit((int) Math.min(Math.max(v[0], 3), 1 << 20));
+      }
+    }
+    if (old != 0) {
+      Args.writeLongs(k, old, cur[0], cur[1]);
+    }
+    return 0;
+  }
+
+  static List<String> stringArray(Task k, long va) throws ErrnoException {
+    List<String> out = new ArrayList<>();
+    if (va == 0) {
+      return out;
+    }
+    long total = 0;
+    for (int i = 0; ; i++) {
+      if (i >= MAX_ARGS) {
+        throw new ErrnoException(Errno.E2BIG);
+      }
+      long p = Args.readLongs(k, va + 8L * i, 1)[0];
+      if (p == 0) {
+        return out;
+      }
+      String s = k.mm().readCString(p, Loader.MAX_ARG_BYTES);
+      if (s == null) {
+        throw new ErrnoException(Errno.EFAULT);
+      }
+      total += s.length() + 1;
+      if (total > Loader.MAX_ARG_BYTES) {
+        throw new ErrnoException(Errno.E2BIG);
+      }
+      out.add(s);
+    }
+  }
+
+  private static long execve(Task k, String path, long argvVa, long envpVa) throws ErrnoException {
+    List<String> argv = stringArray(k, argvVa);
+    List<String> envp = stringArray(k, envpVa);
+    Exec.Loaded loaded;
+    try {
+      loaded = Exec.load(k.kernel(), k.cwd(), path, argv, envp);
+    } catch (LoaderException e) {
+      throw e.asErrno();
+    }
+    MemoryManager old = k.mm();
+    k.setMm(loaded.mm());
+    old.destroy();
+    k.fds().closeOnExec();
+    long[][] acts = k.sigactions();
+    for (long[] act : acts) {
+      if (act[0] != Signals.SIG_IGN) {
+        java.util.Arrays.fill(act, 0);
+      }
+    }
+    k.execed(loaded.image().execPath(), argv, envp);
+    k.startUser(loaded.image().entry(), loaded.image().stackPointer());
+    return Kernel.NO_RETURN;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.jvisor.sentry.syscalls;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.SyscallTable;
+import dev.jvisor.sentry.kernel.Task;
+import dev.jvisor.sentry.vfs.ErrnoException;
+import java.time.Instant;
+
+/** Clocks and sleeping. */
+final class TimeSyscalls {
+  private static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
+      CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
+      CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9,
+      CLOCK_TAI = 11;
+  private static final int TIMER_ABSTIME = 1;
+  private static final long NANOS = 1_000_000_000L;
+  /** Monotonic clocks start at the sandbox's boot, like a fresh machine's. */
+  private static final long MONO_BASE = System.nanoTime() - 3600 * NANOS;
+
+  private TimeSyscalls() {}
+
+  static void register(SyscallTable t) {
+    t.full("clock_gettime", "dp", (k, clk, ts, a, b, c, d) -> {
+      long ns = now(k, (int) clk);
+      Args.writeLongs(k, ts, ns / NANOS, ns % NANOS);
+      return 0;
+    });
+    t.full("clock_getres", "dp", (k, clk, ts, a, b, c, d) -> {
+      now(k, (int) clk);
+      if (ts != 0) {
+        Args.writeLongs(k, ts, 0, 1);
+      }
+      return 0;
+    });
+    t.full("gettimeofday", "pp", (k, tv, tz, a, b, c, d) -> {
+      long ns = realtime();
+      if (tv != 0) {
+        Args.writeLongs(k, tv, ns / NANOS, (ns % NANOS) / 1000);
+      }
+      if (tz != 0) {
+        Args.writeLongs(k, tz, 0);
+      }
+      return 0;
+    });
+    t.full("time", "p", (k, tp, a, b, c, d, e) -> {
+      long s = realtime() / NANOS;
+      if (tp != 0) {
+        Args.writeLongs(k, tp, s);
+      }
+      return s;
+    });
+    t.full("nanosleep", "pp", (k, req, rem, a, b, c, d) -> sleep(k, CLOCK_MONOTONIC, 0, req, rem));
+    t.full("clock_nanosleep", "dxpp", (k, clk, flags, req, rem, a, b) -> sleep(k, (int) clk, flags, req, rem));
+    t.partial("times", "p", "User time is the task's host thread time; system time is 0.", (k, buf, a, b, c, d,
+        e) -> {
+      long ticks = k.cpuNanos() / 10_000_000L;
+      if (buf != 0) {
+        Args.writeLongs(k, buf, ticks, 0, 0, 0);
+      }
+      return (System.nanoTime() - MONO_BASE) / 10_000_000L;
+    });
+    t.partial("getrusage", "dp", "Reports elapsed user time and resident memory.", (k, who, buf, a, b, c, d) -> {
+      if (who != 0 && who != -1 && who != 1) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      long us = who == -1 ? 0 : k.cpuNanos() / 1000;
+      long[] ru = new long[18];
+      ru[0] = us / 1_000_000;
+      ru[1] = us % 1_000_000;
+      ru[4] = k.mm().residentPages() * 4; // maxrss in KiB
+      Args.writeLongs(k, buf, ru);
+      return 0;
+    });
+  }
+
+  private static long realtime() {
+    Instant i = Instant.now();
+    return i.getEpochSecond() * NANOS + i.getNano();
+  }
+
+  private static long now(Task k, int clk) throws ErrnoException {
+    return switch (clk) {
+      case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> realtime();
+      case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
+          System.nanoTime() - MONO_BASE;
+      case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> k.cpuNanos();
+      default -> throw new ErrnoException(Errno.EINVAL);
+    };
+  }
+
+  private static long sleep(Task k, int clk, long flags, long req, long rem) throws ErrnoException {
+    long[] ts = Args.readLongs(k, req, 2);
+    if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NANOS) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    long want = ts[0] > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE : ts[0] * NANOS + ts[1];
+    long start = now(k, clk);
+    long deadline = (flags & TIMER_ABSTIME) != 0 ? want : start + want;
+    while (true) {
+      long left = deadline - now(k, clk);
+      if (left <= 0) {
+        return 0;
+      }
+      try {
+        Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+      } catch (InterruptedException e) {
+        long r = Math.max(0, deadline - now(k, clk));
+        if (rem != 0 && (flags & TIMER_ABSTIME) == 0) {
+          Args.writeLongs(k, rem, r / NANOS, r % NANOS);
+        }
+        throw new ErrnoException(Errno.EINTR);
+      }
+    }
+  }
+}
