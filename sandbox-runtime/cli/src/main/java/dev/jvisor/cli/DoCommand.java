@@ -43,6 +43,26 @@ final class DoCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CMD", arity = "1..*", description = "Command and arguments.")
   List<String> command;
 
+  /** The caller's environment in its original order (/proc/self/environ), so `env` prints the same inside. */
+  private static List<String> callerEnvironment() {
+    List<String> out = new ArrayList<>();
+    try {
+      byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc/self/environ"));
+      int start = 0;
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] == 0) {
+          if (i > start) {
+            out.add(new String(raw, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+          }
+          start = i + 1;
+        }
+      }
+    } catch (java.io.IOException e) {
+      System.getenv().forEach((k, v) -> out.add(k + "=" + v));
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     SandboxConfig config;
@@ -53,14 +73,10 @@ final class DoCommand implements Callable<Integer> {
       System.err.println("jvisor: " + e.getMessage());
       return 2;
     }
-    List<String> environment = new ArrayList<>();
-    String path = System.getenv("PATH");
-    environment.add("PATH=" + (path == null ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : path));
-    for (String k : List.of("HOME", "TERM", "LANG", "USER")) {
-      String v = System.getenv(k);
-      if (v != null) {
-        environment.add(k + "=" + v);
-      }
+    // Like `runsc do`: the command sees the caller's environment (plus --env overrides).
+    List<String> environment = callerEnvironment();
+    if (System.getenv("PATH") == null) {
+      environment.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     }
     for (String e : env) {
       if (!e.contains("=")) {

@@ -39,6 +39,7 @@ public final class Kernel implements ProcView {
   final Map<Integer, ThreadGroup> threadGroups = new ConcurrentSkipListMap<>();
   final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
   private final long bootNanos = System.nanoTime();
+  private final Futexes futexes = new Futexes();
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
@@ -93,6 +94,10 @@ public final class Kernel implements ProcView {
 
   public SyscallTable syscalls() {
     return syscalls;
+  }
+
+  public Futexes futexes() {
+    return futexes;
   }
 
   public String bootLog() {

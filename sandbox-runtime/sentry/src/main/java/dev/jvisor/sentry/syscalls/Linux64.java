@@ -14,6 +14,7 @@ public final class Linux64 {
     ProcessSyscalls.register(t);
     SignalSyscalls.register(t);
     TimeSyscalls.register(t);
+    FutexSyscalls.register(t);
     InfoSyscalls.register(t);
     Unsupported.register(t);
     return t;

@@ -15,7 +15,7 @@ final class TimeSyscalls {
   private static final int TIMER_ABSTIME = 1;
   private static final long NANOS = 1_000_000_000L;
   /** Monotonic clocks start at the sandbox's boot, like a fresh machine's. */
-  private static final long MONO_BASE = System.nanoTime() - 3600 * NANOS;
+  private static final long MONO_BASE = TimeBase.monoBase();
 
   private TimeSyscalls() {}
 

@@ -42,7 +42,11 @@ public final class OverlayNode extends Node {
 
   @Override
   public Stat stat() throws ErrnoException {
-    return upper != null ? upper.stat() : lower.stat();
+    // A directory present in both layers keeps the host's attributes (link count, times), as overlayfs does.
+    if (upper != null && (lower == null || upper.type != NodeType.DIRECTORY)) {
+      return upper.stat();
+    }
+    return lower.stat();
   }
 
   @Override

@@ -1,0 +1,63 @@
+package dev.jvisor.sentry.syscalls;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.SyscallTable;
+import dev.jvisor.sentry.kernel.Task;
+import dev.jvisor.sentry.vfs.ErrnoException;
+
+/** futex(2). */
+final class FutexSyscalls {
+  private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
+      FUTEX_WAKE_OP = 5, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+  private static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+
+  private FutexSyscalls() {}
+
+  static void register(SyscallTable t) {
+    t.partial("futex", "xdxpxx", "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET; shared futexes are "
+        + "keyed like private ones (no shared memory between processes yet); PI futexes ENOSYS.",
+        FutexSyscalls::futex);
+  }
+
+  private static long futex(Task k, long addr, long op, long val, long timeout, long addr2, long val3)
+      throws ErrnoException {
+    int cmd = (int) op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    var f = k.kernel().futexes();
+    switch (cmd) {
+      case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
+        long deadline = Long.MAX_VALUE;
+        if (timeout != 0) {
+          long[] ts = Args.readLongs(k, timeout, 2);
+          if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1_000_000_000L) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          long ns = ts[0] * 1_000_000_000L + ts[1];
+          if (cmd == FUTEX_WAIT_BITSET) {
+            // Absolute: against CLOCK_REALTIME or CLOCK_MONOTONIC (the Sentry's monotonic runs with nanoTime).
+            long now = (op & FUTEX_CLOCK_REALTIME) != 0
+                ? System.currentTimeMillis() * 1_000_000L : System.nanoTime() - TimeBase.monoBase();
+            deadline = System.nanoTime() + (ns - now);
+          } else {
+            deadline = System.nanoTime() + ns;
+          }
+        }
+        int bitset = cmd == FUTEX_WAIT_BITSET ? (int) val3 : -1;
+        return f.await(k.mm(), addr, (int) val, deadline, bitset);
+      }
+      case FUTEX_WAKE, FUTEX_WAKE_BITSET -> {
+        int bitset = cmd == FUTEX_WAKE_BITSET ? (int) val3 : -1;
+        if (bitset == 0) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        return f.wake(k.mm(), addr, (int) Math.min(val, Integer.MAX_VALUE), bitset);
+      }
+      case FUTEX_REQUEUE -> {
+        return f.requeue(k.mm(), addr, addr2, (int) val, (int) timeout, null);
+      }
+      case FUTEX_CMP_REQUEUE -> {
+        return f.requeue(k.mm(), addr, addr2, (int) val, (int) timeout, (int) val3);
+      }
+      default -> throw new ErrnoException(Errno.ENOSYS);
+    }
+  }
+}
