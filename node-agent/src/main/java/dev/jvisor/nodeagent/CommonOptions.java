@@ -22,7 +22,7 @@ public final class CommonOptions {
   static final int API_RETRIES = 3;
   static final Duration API_TIMEOUT = Duration.ofSeconds(10);
 
-  @Option(names = "--host-root", defaultValue = "/host", description = "Where the host's / is mounted (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host-root", defaultValue = "${env:HOST_ROOT:-/host}", description = "Where the host's / is mounted (default: ${DEFAULT-VALUE}).")
   Path hostRoot;
 
   @Option(names = "--artifacts", defaultValue = "${env:JVISOR_ARTIFACTS:-/opt/jvisor-dist}",
@@ -32,19 +32,24 @@ public final class CommonOptions {
   @Option(names = "--handler", defaultValue = "${env:HANDLER:-jvisor}", description = "Runtime handler (default: ${DEFAULT-VALUE}).")
   String handler;
 
-  @Option(names = "--distribution", defaultValue = "auto", description = "auto, containerd, k3s, rke2 or k0s (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--distribution", defaultValue = "${env:CONTAINERD_DISTRIBUTION:-auto}", description = "auto, containerd, k3s, rke2 or k0s (default: ${DEFAULT-VALUE}).")
   String distribution;
 
-  @Option(names = "--containerd-config", description = "Host path of containerd's config file (default: per distribution).")
+  @Option(names = "--containerd-config", defaultValue = "${env:CONTAINERD_CONFIG_PATH}", description = "Host path of containerd's config file (default: per distribution).")
   String containerdConfig;
 
   @Option(names = "--cri-socket", description = "Host path of the CRI socket (default: per distribution).")
   String criSocket;
 
-  @Option(names = "--kvm-device", description = "Device to check (default: <host-root>/dev/kvm); 'none' skips the check.")
+  @Option(names = "--kvm-device", defaultValue = "/dev/kvm",
+      description = "Device to check (default: ${DEFAULT-VALUE}; the privileged pod sees the host's devices); 'none' skips the check.")
   String kvmDevice;
 
-  @Option(names = "--restart-mode", defaultValue = "systemd", description = "systemd, none or command (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sandbox-options", defaultValue = "${env:SANDBOX_OPTIONS_FILE}",
+      description = "The operator's sandbox.json, turned into the shim's options file (default: $SANDBOX_OPTIONS_FILE).")
+  Path sandboxOptions;
+
+  @Option(names = "--restart-mode", defaultValue = "${env:CONTAINERD_RESTART_MODE:-systemd}", description = "systemd, none or command (default: ${DEFAULT-VALUE}).")
   String restartMode;
 
   @Option(names = "--restart-command", description = "With --restart-mode command: shell command that restarts containerd.")
@@ -64,11 +69,10 @@ public final class CommonOptions {
 
   AgentSettings settings() {
     Distribution dist = distribution.equalsIgnoreCase("auto") ? null : parseDistribution();
-    Path kvm = "none".equals(kvmDevice) ? null
-        : kvmDevice != null ? Path.of(kvmDevice) : hostRoot.resolve("dev/kvm");
+    Path kvm = "none".equals(kvmDevice) ? null : Path.of(kvmDevice);
     AgentSettings settings = new AgentSettings(hostRoot.toAbsolutePath().normalize(),
-        artifacts.toAbsolutePath().normalize(), handler, dist, containerdConfig, criSocket, kvm, restartStrategy(),
-        verifyTimeout, HostLock.DEFAULT_TIMEOUT, AgentSettings.criProbes());
+        artifacts.toAbsolutePath().normalize(), handler, dist, containerdConfig, criSocket, kvm, sandboxOptions,
+        restartStrategy(), verifyTimeout, HostLock.DEFAULT_TIMEOUT, AgentSettings.criProbes());
     try {
       settings.runtimeSpec(); // validates --handler before anything runs
     } catch (IllegalArgumentException e) {

@@ -63,7 +63,9 @@ public enum Distribution {
         return candidate;
       }
     }
-    if (Files.isDirectory(HostPaths.resolve(hostRoot, "/etc/k0s"))
+    // Not /etc/k0s alone: the operator's hostPath volume (DirectoryOrCreate) creates it empty on every node.
+    if (Files.isDirectory(HostPaths.resolve(hostRoot, K0S.configDir))
+        || Files.exists(HostPaths.resolve(hostRoot, "/etc/k0s/k0s.yaml"))
         || Files.isDirectory(HostPaths.resolve(hostRoot, "/var/lib/k0s"))) {
       return K0S;
     }

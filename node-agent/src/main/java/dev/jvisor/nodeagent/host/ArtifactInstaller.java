@@ -98,13 +98,28 @@ public final class ArtifactInstaller {
     }
   }
 
-  /** Removes {@code current} first (nothing new starts from it), then the whole install root. */
+  /**
+   * Removes {@code current} first (nothing new starts from it), then everything under the install root, then the
+   * root itself unless it is a mount point (in the DaemonSet it is a hostPath volume: rmdir gives EBUSY).
+   */
   public void removeAll() {
     try {
       Files.deleteIfExists(optDir.resolve(CURRENT));
-      deleteTree(optDir);
+      if (!Files.isDirectory(optDir)) {
+        return;
+      }
+      try (Stream<Path> children = Files.list(optDir)) {
+        for (Path child : children.toList()) {
+          deleteTree(child);
+        }
+      }
     } catch (IOException e) {
       throw new AgentException("cannot remove " + optDir + ": " + e, e);
+    }
+    try {
+      Files.deleteIfExists(optDir);
+    } catch (IOException e) {
+      // a mount point (or a directory someone else filled meanwhile): empty is as clean as it gets
     }
   }
 

@@ -6,5 +6,7 @@ public enum Phase {
   Installing,
   Ready,
   Failed,
-  Uninstalling
+  Uninstalling,
+  /** Uninstall finished: the host is clean and the label is gone. */
+  Uninstalled
 }

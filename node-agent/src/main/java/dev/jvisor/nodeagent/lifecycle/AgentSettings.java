@@ -20,27 +20,36 @@ import java.util.function.Function;
  * @param containerdConfig host path of the config file, or null for the distribution's default
  * @param criSocket host path of the CRI socket, or null for the distribution's default
  * @param kvmDevice agent path of /dev/kvm to check, or null to skip the check
+ * @param sandboxOptions the operator's sandbox.json (agent path), or null for the shim's defaults
  * @param restart how to restart containerd
  * @param verifyTimeout bound of the wait for containerd to (un)load the handler
  * @param lockTimeout bound of the wait for the host lock
  * @param probes opens a probe on a CRI socket (agent path); replaced in tests that have no containerd
  */
 public record AgentSettings(Path hostRoot, Path artifacts, String handler, Distribution distribution,
-    String containerdConfig, String criSocket, Path kvmDevice, RestartStrategy restart, Duration verifyTimeout,
+    String containerdConfig, String criSocket, Path kvmDevice, Path sandboxOptions, RestartStrategy restart,
+    Duration verifyTimeout,
     Duration lockTimeout, Function<Path, HandlerProbe> probes) {
 
-  /** Host paths the agent owns. */
+  /**
+   * Everything the agent owns on the host lives here (the operator mounts exactly this, the containerd config
+   * directory and /run into the agent's pod): versions, {@code current}, options files, the install record.
+   */
   public static final String OPT_DIR = "/opt/jvisor";
-  public static final String ETC_DIR = "/etc/jvisor";
-  public static final String RUNTIME_OPTIONS = ETC_DIR + "/runtime.toml";
+  public static final String ETC_DIR = OPT_DIR + "/etc";
 
   public static Function<Path, HandlerProbe> criProbes() {
     return CriHandlerProbe::new;
   }
 
   public RuntimeSpec runtimeSpec() {
-    return new RuntimeSpec(handler, OPT_DIR + "/current/bin/containerd-shim-jvisor-v1", RUNTIME_OPTIONS,
+    return new RuntimeSpec(handler, OPT_DIR + "/current/bin/containerd-shim-jvisor-v1", runtimeOptionsFile(),
         OPT_DIR + "/");
+  }
+
+  /** Host path of the shim's options file for this handler (runtimeoptions.v1 ConfigPath). */
+  public String runtimeOptionsFile() {
+    return ETC_DIR + "/" + handler + ".toml";
   }
 
   public Distribution resolvedDistribution() {

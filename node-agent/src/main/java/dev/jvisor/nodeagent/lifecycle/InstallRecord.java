@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What install changed, kept at {@code <host-root>/etc/jvisor/install-state.json} so uninstall (possibly by a newer
+ * What install changed, kept at {@code <host-root>/opt/jvisor/install-state.json} so uninstall (possibly by a newer
  * agent, after a node reboot) reverses exactly that. All paths are host paths.
  *
  * @param version installed runtime version ({@code /opt/jvisor/<version>})
@@ -35,7 +35,7 @@ public record InstallRecord(String version, String handler, String distribution,
     String importEntry, boolean importsKeyCreated, List<String> removedHandlers) {
 
   /** Host path of the record. */
-  public static final String PATH = "/etc/jvisor/install-state.json";
+  public static final String PATH = "/opt/jvisor/install-state.json";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -16,6 +16,7 @@ import dev.jvisor.nodeagent.verify.HandlerWait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
@@ -23,9 +24,6 @@ import java.util.function.Consumer;
  * containerd loaded, label ready. A failed verification restores the previous config and restarts again.
  */
 public final class Installer {
-  static final String RUNTIME_OPTIONS_TOML = "# jvisor runtime options (runtimeoptions.v1 ConfigPath); written by "
-      + "the jvisor node-agent.\nplatform = \"kvm\"\n";
-
   private final AgentSettings settings;
   private final NodeReporter reporter;
   private final Consumer<String> log;
@@ -112,16 +110,28 @@ public final class Installer {
   private ArtifactInstaller.Installed installArtifacts() {
     ArtifactInstaller.Installed installed = new ArtifactInstaller(settings.agentPath(AgentSettings.OPT_DIR))
         .install(settings.artifacts());
-    var options = settings.agentPath(AgentSettings.RUNTIME_OPTIONS);
+    syncRuntimeOptions();
+    log.accept("artifacts: " + installed.version() + (installed.copied() ? " copied" : " already in place"));
+    return installed;
+  }
+
+  /**
+   * Writes the shim's options file when its content differs. Also called by the run loop: the operator changes
+   * spec.sandbox through the mounted ConfigMap, not through a reinstall. New sandboxes pick it up; no restart.
+   * Returns whether the file changed.
+   */
+  public boolean syncRuntimeOptions() {
+    Path options = settings.agentPath(settings.runtimeOptionsFile());
+    String wanted = RuntimeOptions.toml(settings.sandboxOptions());
     try {
-      if (!Files.exists(options) || !Files.readString(options, StandardCharsets.UTF_8).equals(RUNTIME_OPTIONS_TOML)) {
-        AtomicFiles.write(options, RUNTIME_OPTIONS_TOML);
+      if (Files.exists(options) && Files.readString(options, StandardCharsets.UTF_8).equals(wanted)) {
+        return false;
       }
     } catch (IOException e) {
       throw new AgentException("cannot read " + options + ": " + e, e);
     }
-    log.accept("artifacts: " + installed.version() + (installed.copied() ? " copied" : " already in place"));
-    return installed;
+    AtomicFiles.write(options, wanted);
+    return true;
   }
 
   private boolean restartIfNeeded(Distribution distribution, ContainerdConfigurator.Applied applied) {

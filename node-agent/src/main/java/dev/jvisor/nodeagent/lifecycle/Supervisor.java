@@ -51,9 +51,14 @@ public final class Supervisor {
           new Installer(settings, reporter, log).install();
           installed = true;
           uninstalled = false;
-        } else if (installed && !NodeReporter.READY.equals(reporter.label())) {
-          log.accept("ready label missing: re-applying");
-          reporter.setLabel(NodeReporter.READY);
+        } else if (installed) {
+          if (new Installer(settings, reporter, log).syncRuntimeOptions()) {
+            log.accept("sandbox options changed: " + settings.runtimeOptionsFile() + " rewritten");
+          }
+          if (!NodeReporter.READY.equals(reporter.label())) {
+            log.accept("ready label missing: re-applying");
+            reporter.setLabel(NodeReporter.READY);
+          }
         }
       } catch (AgentException e) {
         log.accept("failed: " + e.getMessage() + "; retrying in " + retryAfter);

@@ -3,15 +3,12 @@ package dev.jvisor.nodeagent.lifecycle;
 import dev.jvisor.nodeagent.AgentException;
 import dev.jvisor.nodeagent.containerd.Distribution;
 import dev.jvisor.nodeagent.host.ArtifactInstaller;
-import dev.jvisor.nodeagent.host.AtomicFiles;
 import dev.jvisor.nodeagent.host.HostLock;
 import dev.jvisor.nodeagent.kube.NodeReporter;
 import dev.jvisor.nodeagent.kube.NodeStatus;
 import dev.jvisor.nodeagent.kube.Phase;
 import dev.jvisor.nodeagent.verify.HandlerProbe;
 import dev.jvisor.nodeagent.verify.HandlerWait;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +54,7 @@ public final class Uninstaller {
         }
         timings.time(Step.REMOVE_ARTIFACTS, this::removeArtifacts);
       }
-      reporter.report(NodeStatus.of(Phase.Pending, "uninstalled: jvisor removed from this node", null, null));
+      reporter.report(NodeStatus.of(Phase.Uninstalled, "jvisor removed from this node", null, null));
       log.accept(String.format("uninstall done in %d ms", timings.total().toMillis()));
       return timings;
     } catch (AgentException e) {
@@ -86,13 +83,7 @@ public final class Uninstaller {
   }
 
   private void removeArtifacts() {
+    // The record goes with /opt/jvisor: it is the last thing removed, so an interrupted uninstall can be rerun.
     new ArtifactInstaller(settings.agentPath(AgentSettings.OPT_DIR)).removeAll();
-    AtomicFiles.deleteIfExists(settings.agentPath(AgentSettings.RUNTIME_OPTIONS));
-    AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.PATH));
-    try {
-      Files.deleteIfExists(settings.agentPath(AgentSettings.ETC_DIR));
-    } catch (IOException e) {
-      // /etc/jvisor holds files that are not ours: leave the directory.
-    }
   }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * {@code systemctl restart <unit>} for the first active unit of the distribution (containerd; k3s / k3s-agent;
- * rke2-server / rke2-agent). With a host root other than /, systemctl runs through {@code chroot <host-root>}, so the
- * host's own systemctl talks to the host's systemd over /run/systemd/private (the DaemonSet mounts / at /host).
+ * rke2-server / rke2-agent). With a host root other than / (the DaemonSet), the host's own systemctl runs in the
+ * host's mount namespace through {@code nsenter --target 1 --mount}: the operator gives the pod hostPID and
+ * privileges for exactly this, and mounts only parts of the host, so a chroot would find no systemctl.
  * A restart that leaves the unit inactive or failed is an error. k0s has no unit to restart: it reloads its
  * containerd.d drop-ins itself.
  */
@@ -57,8 +58,7 @@ public final class SystemdRestart implements RestartStrategy {
   List<String> systemctl(String... args) {
     List<String> command = new ArrayList<>();
     if (!hostRoot.toAbsolutePath().normalize().equals(Path.of("/"))) {
-      command.add("chroot");
-      command.add(hostRoot.toString());
+      command.addAll(List.of("nsenter", "--target", "1", "--mount", "--"));
     }
     command.add("systemctl");
     command.addAll(List.of(args));

@@ -88,7 +88,7 @@ class KubernetesNodeReporterTest {
     HostTree host = new HostTree(root);
     host.write("/etc/containerd/config.toml", HostTree.containerdDefaultConfig());
     AgentSettings settings = new AgentSettings(root, TestDistribution.create(distDir.resolve("d"), "0.9.0"),
-        "jvisor", Distribution.CONTAINERD, null, null, null, RestartStrategy.none(), Duration.ofSeconds(5),
+        "jvisor", Distribution.CONTAINERD, null, null, null, null, RestartStrategy.none(), Duration.ofSeconds(5),
         Duration.ofSeconds(5), socket -> {
           throw new AssertionError("no containerd in this test");
         });
@@ -102,6 +102,6 @@ class KubernetesNodeReporterTest {
     new Uninstaller(settings, reporter, message -> { }).uninstall();
     assertThat(node().getMetadata().getLabels()).doesNotContainKey("jvisor.dev/gvisor");
     assertThat(JSON.readTree(node().getMetadata().getAnnotations().get("jvisor.dev/gvisor.status"))
-        .get("message").asText()).startsWith("uninstalled");
+        .get("phase").asText()).isEqualTo("Uninstalled");
   }
 }

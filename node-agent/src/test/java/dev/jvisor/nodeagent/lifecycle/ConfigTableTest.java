@@ -30,7 +30,7 @@ import org.tomlj.TomlTable;
  */
 class ConfigTableTest {
   static final RuntimeSpec SPEC = new RuntimeSpec("jvisor", "/opt/jvisor/current/bin/containerd-shim-jvisor-v1",
-      "/etc/jvisor/runtime.toml", "/opt/jvisor/");
+      "/opt/jvisor/etc/jvisor.toml", "/opt/jvisor/");
   static final String ETC_CONFIG = "/etc/containerd/config.toml";
   static final String K3S_DIR = "/var/lib/rancher/k3s/agent/etc/containerd";
   static final String RKE2_DIR = "/var/lib/rancher/rke2/agent/etc/containerd";
@@ -119,7 +119,7 @@ class ConfigTableTest {
     TomlTable ours = runtimeDoc.root().getTable(append(version.runtimesPath(), "jvisor"));
     assertThat(ours.getString("runtime_type")).isEqualTo("io.containerd.jvisor.v1");
     assertThat(ours.getString("runtime_path")).isEqualTo(SPEC.runtimePath());
-    assertThat(ours.getString("options.ConfigPath")).isEqualTo("/etc/jvisor/runtime.toml");
+    assertThat(ours.getString("options.ConfigPath")).isEqualTo("/opt/jvisor/etc/jvisor.toml");
     assertOtherRuntimesAndDefaultUntouched(c, host, version);
     // Comments attached to a removed stale handler go with it; everything else must survive.
     if (c.files().containsKey(c.runtimeFile()) && first.record().removedHandlers().isEmpty()) {

@@ -43,8 +43,8 @@ class InstallerTest {
   }
 
   AgentSettings settings(Path kvm) {
-    return new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, kvm, RestartStrategy.none(),
-        Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> {
+    return new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, kvm, null,
+        RestartStrategy.none(), Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> {
           throw new AssertionError("restart mode none must not talk to containerd");
         });
   }
@@ -64,7 +64,7 @@ class InstallerTest {
     assertThat(result.restarted()).isFalse();
     assertThat(host.read(CONFIG)).contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jvisor]");
     assertThat(host.path("/opt/jvisor/current/bin/containerd-shim-jvisor-v1")).exists();
-    assertThat(host.read("/etc/jvisor/runtime.toml")).contains("platform");
+    assertThat(host.read("/opt/jvisor/etc/jvisor.toml")).contains("jvisor runtime options");
     assertThat(host.read(InstallRecord.PATH)).contains("\"mode\" : \"MAIN_FILE\"");
     assertThat(reporter.labels).containsExactly("", "ready");
     assertThat(reporter.statuses).extracting(NodeStatus::phase).containsExactly(Phase.Installing, Phase.Ready);
@@ -160,7 +160,7 @@ class InstallerTest {
       @Override
       public void close() {}
     };
-    AgentSettings settings = new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, null,
+    AgentSettings settings = new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, null, null,
         counting, Duration.ofMillis(600), Duration.ofSeconds(5), socket -> neverServes);
 
     assertThatThrownBy(() -> new Installer(settings, reporter, log::add).install())
@@ -168,7 +168,7 @@ class InstallerTest {
 
     assertThat(restarts).hasSize(2);
     Map<String, HostTree.Bytes> after = host.snapshot();
-    after.keySet().removeIf(k -> k.startsWith("opt/") || k.startsWith("etc/jvisor/runtime") || k.startsWith("run/"));
+    after.keySet().removeIf(k -> k.startsWith("opt/") || k.startsWith("run/"));
     assertThat(after).isEqualTo(before);
     assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
     assertThat(reporter.labels).containsExactly("");
