@@ -10,30 +10,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether the Sentry can run a program on this machine yet. The jvisor-handler ITs need it; while it cannot, they
- * are reported as skipped with this reason (and CI's "no KVM test skipped" check flags them), never faked.
+ * What the Sentry can do on this machine yet. The jvisor-handler ITs need it to run programs, and most of the
+ * kubelet flow needs fork (a shell pipeline, a loop calling sleep). While it cannot, those ITs are reported as
+ * skipped with the reason (and CI's "no KVM test skipped" check flags them), never faked.
  */
 final class SentryProbe {
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
-  private static Optional<String> cached;
+  private static Optional<String> runs;
+  private static Optional<String> forks;
 
   private SentryProbe() {}
 
   /** Empty when {@code /bin/busybox true} runs in a sandbox and exits 0; else why not. */
-  static synchronized Optional<String> whyNot() {
-    if (cached == null) {
-      cached = probe();
+  static synchronized Optional<String> cannotRunPrograms() {
+    if (runs == null) {
+      runs = probe(List.of("/bin/busybox", "true"), "run busybox true");
     }
-    return cached;
+    return runs;
   }
 
-  private static Optional<String> probe() {
+  /** Empty when a shell pipeline (fork + exec + pipe) works. */
+  static synchronized Optional<String> cannotFork() {
+    if (forks == null) {
+      forks = cannotRunPrograms().or(() -> probe(List.of("/bin/busybox", "sh", "-c",
+          "/bin/busybox true | /bin/busybox true"), "fork a shell pipeline"));
+    }
+    return forks;
+  }
+
+  private static Optional<String> probe(List<String> argv, String what) {
     try (Sandbox s = Sandbox.create(SandboxConfig.forRoot(Path.of("/")).withMemory(64L << 20))) {
-      int code = s.start(ProcessSpec.of(List.of("/bin/busybox", "true"), List.of()), new Stdio(-1, -1, -1))
-          .waitFor(PROBE_TIMEOUT);
-      return code == 0 ? Optional.empty() : Optional.of("the Sentry ran busybox true with exit " + code);
+      int code = s.start(ProcessSpec.of(argv, List.of("PATH=/bin")), new Stdio(-1, -1, -1)).waitFor(PROBE_TIMEOUT);
+      return code == 0 ? Optional.empty() : Optional.of("the Sentry cannot " + what + " yet (exit " + code + ")");
     } catch (RuntimeException | Error e) {
-      return Optional.of("the Sentry cannot run programs yet: " + e.getMessage());
+      return Optional.of("the Sentry cannot " + what + " yet: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");

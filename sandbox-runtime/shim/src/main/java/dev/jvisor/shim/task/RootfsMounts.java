@@ -43,8 +43,14 @@ final class RootfsMounts {
     }
   }
 
+  /** Unmounts; if something still holds the mount (a leaked fd), detaches it lazily so Delete never sticks. */
   static void unmount(Path target) throws IOException {
-    run(List.of("umount", "--", target.toString()));
+    try {
+      run(List.of("umount", "--", target.toString()));
+    } catch (IOException busy) {
+      run(List.of("umount", "-l", "--", target.toString()));
+      throw new IOException("rootfs was busy; detached lazily: " + busy.getMessage());
+    }
   }
 
   static boolean isMountPoint(Path p) {

@@ -1,0 +1,127 @@
+package dev.jvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * `jvisor do` on this machine's /dev/kvm with the host root: each behaviour runs natively first (it must pass
+ * there), then in the sandbox, and the outputs are compared.
+ */
+class DoCommandIT {
+  private static final Path CWD = Path.of("/tmp");
+
+  @BeforeAll
+  static void needKvm() {
+    assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
+  }
+
+  @Test
+  void unameReportsTheSandboxKernelWhileTheHostReportsItsOwn() throws Exception {
+    Runs.Result host = Runs.natively(CWD, "uname", "-sr");
+    assertThat(host.exit()).isZero();
+    assertThat(host.stdout()).startsWith("Linux ").isNotEqualTo("Linux 4.4.0\n");
+    assertThat(Files.readString(Path.of("/proc/self/maps"))).isNotEmpty();
+    Runs.Result r = Runs.sandboxed(CWD, "uname", "-sr");
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout()).isEqualTo("Linux 4.4.0\n");
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void dmesgStartsWithOurBootLog() throws Exception {
+    Runs.Result r = Runs.sandboxed(CWD, "/bin/busybox", "dmesg");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stdout().lines().findFirst()).hasValue("[    0.000000] Starting jvisor...");
+    assertThat(r.stdout()).contains("Ready!");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cat /etc/os-release", "ls -la /usr", "id", "pwd", "busybox sh -c echo_$((6*7))",
+      "sleep 0.2", "wc -c /etc/passwd", "ls -l /etc/ssl", "busybox ls /usr/bin", "head -c 100 /etc/services",
+      "stat -c %s_%F /etc/passwd", "readlink -f /bin/sh", "perl -e print_\"ok_$0\\n\""})
+  void printsWhatTheHostPrints(String command) throws Exception {
+    String[] cmd = Arrays.stream(command.split(" ")).map(s -> s.replace('_', ' ')).toArray(String[]::new);
+    Runs.Result host = Runs.natively(CWD, cmd);
+    assertThat(host.exit()).as("native run of %s: %s", command, host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, cmd);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isEqualTo(host.exit());
+  }
+
+  @Test
+  void envShowsTheCallersEnvironment() throws Exception {
+    // The native `env` and the sandboxed one see the same variables; `_` names the launching program.
+    Runs.Result host = Runs.natively(CWD, "env");
+    Runs.Result r = Runs.sandboxed(CWD, "env");
+    assertThat(r.exit()).isZero();
+    assertThat(sortedWithout(r.stdout())).isEqualTo(sortedWithout(host.stdout()));
+  }
+
+  private static List<String> sortedWithout(String env) {
+    return env.lines().filter(l -> !l.startsWith("_=")).sorted().collect(Collectors.toList());
+  }
+
+  @Test
+  void exitStatusIsTheProgramsOwn() throws Exception {
+    assertThat(Runs.natively(CWD, "sh", "-c", "exit 7").exit()).isEqualTo(7);
+    assertThat(Runs.sandboxed(CWD, "sh", "-c", "exit 7").exit()).isEqualTo(7);
+  }
+
+  @Test
+  void writesLandInTheOverlayAndNeverOnTheHost() throws Exception {
+    Path probe = Path.of("/etc/jvisor-probe");
+    Files.deleteIfExists(probe);
+    Runs.Result r = Runs.sandboxed(CWD, "/bin/busybox", "sh", "-c",
+        "echo x > /etc/jvisor-probe; read l < /etc/jvisor-probe; echo $l");
+    assertThat(r.stdout()).isEqualTo("x\n");
+    assertThat(r.exit()).isZero();
+    assertThat(probe).doesNotExist();
+  }
+
+  @Test
+  void missingCommandsAndNonExecutablesFailClearly() throws Exception {
+    Runs.Result missing = Runs.sandboxed(CWD, "no-such-command-here");
+    assertThat(missing.exit()).isEqualTo(127);
+    assertThat(missing.stderr()).isEqualTo("jvisor: no-such-command-here: command not found\n");
+    Runs.Result notExec = Runs.sandboxed(CWD, "/etc/passwd");
+    assertThat(notExec.exit()).isEqualTo(126);
+    assertThat(notExec.stderr()).contains("/etc/passwd").doesNotContain("Exception");
+  }
+
+  @Test
+  void debugNamesThePlatformFlavour() throws Exception {
+    Runs.Result r = Runs.sandboxed(CWD, List.of("--debug"), "true");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stderr()).containsPattern("platform: kvm, (PVM|hardware KVM)");
+  }
+
+  @Test
+  void straceDecodesSyscalls() throws Exception {
+    Runs.Result r = Runs.sandboxed(CWD, List.of("--strace"), "/bin/busybox", "cat", "/etc/hostname");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stderr()).contains("open(\"/etc/hostname\", 0x0, 0) = 3")
+        .containsPattern("read\\(3, 0x[0-9a-f]+, \\d+\\) = \\d+")
+        .contains("exit_group(0)");
+  }
+
+  @Test
+  void helpSyscallsListsEveryEntryWithItsSupportLevel() throws Exception {
+    Runs.Result r = Runs.run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", Runs.JAR.toString(), "help", "syscalls"), CWD);
+    assertThat(r.exit()).isZero();
+    assertThat(r.stdout()).containsPattern("(?m)^0 +read +full")
+        .containsPattern("(?m)^202 +futex +partial +WAIT")
+        .containsPattern("(?m)^\\d+ syscalls: \\d+ full, \\d+ partial, \\d+ error$");
+    assertThat(r.stdout().lines().filter(l -> l.matches("^\\d+ .*")).count()).isGreaterThan(350);
+  }
+}
