@@ -1,0 +1,55 @@
+package dev.jvisor.operator.app;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import dev.jvisor.operator.api.v1alpha1.SandboxRuntime;
+import dev.jvisor.operator.api.v1alpha1.SandboxRuntimeSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged application against fabric8's CRUD mock server: the StartGate lets the operator start, the
+ * reconciler is wired with its settings, and health and Prometheus endpoints answer.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OperatorAppTest {
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void theApplicationReconcilesAndServesHealthAndMetrics() throws Exception {
+        Path crd = Path.of(System.getProperty("jvisor.crd.dir", "../crds"), SandboxRuntime.CRD_NAME + "-v1.yml");
+        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).createOr(c -> c.update());
+
+        SandboxRuntime r = new SandboxRuntime();
+        r.setMetadata(new ObjectMetaBuilder().withName("app").build());
+        r.setSpec(new SandboxRuntimeSpec());
+        client.resource(r).create();
+
+        RuntimeClass rc = await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.resources(RuntimeClass.class).withName("gvisor").get(), c -> c != null);
+        assertThat(rc.getHandler()).isEqualTo("jvisor");
+        var ds = await().atMost(Duration.ofSeconds(10)).until(() -> client.apps().daemonSets()
+                .inNamespace("jvisor-system").withName("jvisor-node-agent-app").get(), d -> d != null);
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .as("default image follows the operator version").isEqualTo("ghcr.io/jvisor/node-agent:0.1.0-SNAPSHOT");
+
+        given().get("/q/health/live").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("jvisor_operator_reconciles_total{result=\"installed\"}"))
+                .body(containsString("jvisor_operator_nodes{"))
+                .body(containsString("jvisor_operator_reconcile_errors_total")));
+    }
+}
