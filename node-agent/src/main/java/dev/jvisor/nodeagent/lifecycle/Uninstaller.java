@@ -36,7 +36,7 @@ public final class Uninstaller {
         InstallRecord record = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
         Distribution distribution = record == null ? settings.resolvedDistribution()
             : Distribution.parse(record.distribution());
-        warnAboutRunningSandboxes();
+        timings.time(Step.HOST_CHECK, this::warnAboutRunningSandboxes);
         boolean changed = record != null && timings.time(Step.REVERT_CONFIG,
             () -> new ContainerdConfigurator(settings.hostRoot(), settings.runtimeSpec()).revert(record));
         if (record == null) {
