@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jvisor 0.1.0",
     description = "Runs Linux programs in a sandbox: a KVM guest whose kernel is written in Java.",
-    subcommands = {DoCommand.class, ShimCommand.class})
+    subcommands = {DoCommand.class, HelpCommand.class, ShimCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
