@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
@@ -50,6 +51,9 @@ import java.util.stream.Collectors;
 @Singleton
 @ControllerConfiguration(name = SandboxRuntimeReconciler.NAME, finalizerName = SandboxRuntimeReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// Node reports arrive in bursts (every node of a rollout, for every SandboxRuntime); events that come while a
+// SandboxRuntime is rate-limited coalesce into one later reconciliation instead of one status write each.
+@RateLimited(maxReconciliations = 2, within = 1, unit = TimeUnit.SECONDS)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serviceaccount", type = ServiceAccountDependent.class),
     @Dependent(name = "clusterrole", type = NodeAccessClusterRoleDependent.class),

@@ -36,6 +36,11 @@ final class MockCluster implements AutoCloseable {
     private final Operator operator;
 
     MockCluster(OperatorSettings settings) {
+        this(settings, true);
+    }
+
+    /** With {@code start} false the operator is registered but started later by {@link #startOperator()}. */
+    MockCluster(OperatorSettings settings, boolean start) {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(
                         SandboxRuntime.class))), false);
@@ -49,6 +54,13 @@ final class MockCluster implements AutoCloseable {
                 .withCloseClientOnStop(false)
                 .withCacheSyncTimeout(CACHE_SYNC_TIMEOUT));
         operator.register(new SandboxRuntimeReconciler(settings, new OperatorMetrics(meters)));
+        if (start) {
+            operator.start();
+        }
+    }
+
+    /** Starts the operator; returns once its informers have synced. */
+    void startOperator() {
         operator.start();
     }
 
