@@ -22,6 +22,8 @@ int main(void) {
   printf("munmap tail: %d\n", munmap(a + len / 2, len / 2));
   printf("mprotect read-only: %d\n", mprotect(a, 4096, PROT_READ));
   printf("still readable: %d\n", a[1] == 7);
+  printf("mremap across two VMAs fails: %d\n", mremap(a, len / 2, len, MREMAP_MAYMOVE) == MAP_FAILED);
+  printf("mprotect back to read-write: %d\n", mprotect(a, 4096, PROT_READ | PROT_WRITE));
   unsigned char *b = mremap(a, len / 2, len * 2, MREMAP_MAYMOVE);
   printf("mremap grow ok: %d, data kept: %d\n", b != MAP_FAILED, b != MAP_FAILED && b[4097] == (unsigned char)(4097 * 7));
   printf("madvise dontneed: %d\n", madvise(b + 8192, 4096, MADV_DONTNEED));

@@ -109,7 +109,7 @@ class DoCommandIT {
   void straceDecodesSyscalls() throws Exception {
     Runs.Result r = Runs.sandboxed(CWD, List.of("--strace"), "/bin/busybox", "cat", "/etc/hostname");
     assertThat(r.exit()).isZero();
-    assertThat(r.stderr()).contains("open(\"/etc/hostname\", 0x0, 0) = 3")
+    assertThat(r.stderr()).containsPattern("open(at\\(-100, )?\\(?\"/etc/hostname\", 0x0, 0+\\) = 3")
         .containsPattern("read\\(3, 0x[0-9a-f]+, \\d+\\) = \\d+")
         .contains("exit_group(0)");
   }

@@ -113,6 +113,7 @@ public final class MemoryManager {
     boolean shared = (flags & MAP_SHARED) != 0 && file == null;
     Vma vma = new Vma(start, start + len, prot, shared, file, offset, name, (flags & MAP_GROWSDOWN) != 0);
     vmas.put(start, vma);
+    merge(start, start + len);
     if (prot != 0 && (len <= EAGER_LIMIT || (flags & MAP_POPULATE) != 0)) {
       for (long va = start; va < start + len; va += PAGE_SIZE) {
         if (!populate(vma, va)) {
@@ -242,7 +243,33 @@ public final class MemoryManager {
         platform.invalidate(pte & PTE_ADDR_MASK);
       }
     }
+    merge(addr, e);
     return 0;
+  }
+
+  /** Joins VMAs in [s, e] with identical neighbours, as Linux does, so later calls see one area. */
+  private void merge(long s, long e) {
+    Map.Entry<Long, Vma> cur = vmas.floorEntry(s);
+    if (cur == null) {
+      cur = vmas.ceilingEntry(s);
+    }
+    while (cur != null && cur.getKey() <= e) {
+      Map.Entry<Long, Vma> next = vmas.higherEntry(cur.getKey());
+      if (next == null) {
+        return;
+      }
+      Vma a = cur.getValue();
+      Vma b = next.getValue();
+      if (a.end == b.start && a.prot == b.prot && a.shared == b.shared && a.growsDown == b.growsDown
+          && java.util.Objects.equals(a.name, b.name) && a.file == b.file
+          && (a.file == null || a.fileOffset + (a.end - a.start) == b.fileOffset)) {
+        vmas.remove(b.start);
+        vmas.put(a.start, new Vma(a.start, b.end, a.prot, a.shared, a.file, a.fileOffset, a.name, a.growsDown));
+        cur = vmas.floorEntry(a.start);
+      } else {
+        cur = next;
+      }
+    }
   }
 
   private boolean coveredByVmas(long s, long e) {
