@@ -277,13 +277,17 @@ public final class Tasks {
 
   /** A process ended: record it, tell containerd, and when init ends take its execs down with it. */
   void ended(Container c, TaskProcess p, int status) {
-    if (!p.exited(status)) {
-      return;
+    // Under the process's lock: whoever sees STOPPED (Wait, Delete) sees it after TaskExit was queued, so
+    // containerd always gets exit before delete.
+    synchronized (p) {
+      if (!p.exited(status)) {
+        return;
+      }
+      events.publish(EventPublisher.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id)
+          .setId(p.isInit() ? c.id : p.execId).setPid(p.pid()).setExitStatus(status)
+          .setExitedAt(timestamp(p.exitedAt())).build());
     }
     LOG.info(describe(p) + " exited with " + status);
-    events.publish(EventPublisher.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id)
-        .setId(p.isInit() ? c.id : p.execId).setPid(p.pid()).setExitStatus(status)
-        .setExitedAt(timestamp(p.exitedAt())).build());
     if (p.isInit()) {
       for (TaskProcess e : c.execs()) {
         if (e.state() == TaskState.RUNNING && e.process() != null) {
