@@ -1,0 +1,77 @@
+package dev.jvisor.sentry.arch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The guest code bytes, checked against their documented encodings. */
+class GuestCodeTest {
+  private static int u8(byte[] b, int at) {
+    return b[at] & 0xff;
+  }
+
+  private static int rel32(byte[] b, int at) {
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+  }
+
+  @Test
+  void idtStubsPushAUniformFrameAndJumpToTheCommonTail() {
+    byte[] page = GuestCode.stubPage();
+    for (int v = 0; v < GuestCode.VECTORS; v++) {
+      int at = v * GuestCode.STUB_SLOT;
+      if (!X86.hasErrorCode(v)) {
+        assertThat(u8(page, at)).as("push 0 for vector %d", v).isEqualTo(0x6A);
+        assertThat(u8(page, at + 1)).isZero();
+        at += 2;
+      }
+      assertThat(u8(page, at)).as("push imm8 for vector %d", v).isEqualTo(0x6A);
+      assertThat(u8(page, at + 1)).isEqualTo(v);
+      assertThat(u8(page, at + 2)).isEqualTo(0xE9);
+      assertThat(at + 7 + rel32(page, at + 3)).as("jmp target of vector %d", v).isEqualTo(GuestCode.COMMON_OFFSET);
+    }
+    int c = GuestCode.COMMON_OFFSET;
+    assertThat(new int[] {u8(page, c), u8(page, c + 1), u8(page, c + 2), u8(page, c + 3), u8(page, c + 4),
+        u8(page, c + 5), u8(page, c + 6), u8(page, c + 7)})
+        .containsExactly(0xE6, GuestCode.FAULT_PORT, 0x48, 0x83, 0xC4, 0x10, 0x48, 0xCF);
+  }
+
+  @Test
+  void errorCodeVectorsAreTheArchitecturalOnes() {
+    assertThat(java.util.stream.IntStream.range(0, 32).filter(X86::hasErrorCode).toArray())
+        .containsExactly(8, 10, 11, 12, 13, 14, 17, 21);
+  }
+
+  @Test
+  void hardwareSyscallStubExitsThenReturnsWithSysret() {
+    byte[] page = GuestCode.stubPage();
+    int h = GuestCode.HW_SYSCALL_OFFSET;
+    assertThat(new int[] {u8(page, h), u8(page, h + 1), u8(page, h + 2), u8(page, h + 3), u8(page, h + 4)})
+        .containsExactly(0xE6, GuestCode.SYSCALL_PORT, 0x48, 0x0F, 0x07);
+  }
+
+  @Test
+  void pvmTrampolineStoresIntoTheExitPageThenJumpsBack() {
+    byte[] page = GuestCode.pvmTrampolinePage(4096);
+    assertThat(u8(page, 0)).isEqualTo(0x88);
+    assertThat(u8(page, 1)).isEqualTo(0x05);
+    assertThat(GuestCode.PVM_STORE_LENGTH + rel32(page, 2)).isEqualTo(4096);
+    assertThat(u8(page, 6)).isEqualTo(0xFF);
+    assertThat(u8(page, 7)).isEqualTo(0xE1);
+    assertThat(u8(page, 8)).isEqualTo(0xCC);
+  }
+
+  @Test
+  void descriptorsEncodeBaseLimitAndType() {
+    long[] tss = Segments.tssDescriptor(0xffffec0000100000L);
+    assertThat(tss[0] & 0xFFFF).isEqualTo(103);
+    assertThat((tss[0] >>> 40) & 0xFF).isEqualTo(0x89);
+    assertThat(tss[1]).isEqualTo(0xffffec00L);
+    long[] gate = Segments.interruptGate(0xffffec0000002000L, 1, 3);
+    assertThat((gate[0] >>> 16) & 0xFFFF).isEqualTo(Segments.KERNEL_CS);
+    assertThat((gate[0] >>> 32) & 7).isEqualTo(1);
+    assertThat((gate[0] >>> 40) & 0xFF).isEqualTo(0xEE);
+    assertThat(gate[0] & 0xFFFF).isEqualTo(0x2000);
+    assertThat(gate[1]).isEqualTo(0xffffec00L);
+    assertThat(Segments.STAR).isEqualTo(0x0018000800000000L);
+  }
+}
