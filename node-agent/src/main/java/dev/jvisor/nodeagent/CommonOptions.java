@@ -45,6 +45,11 @@ public final class CommonOptions {
       description = "Device to check (default: ${DEFAULT-VALUE}; the privileged pod sees the host's devices); 'none' skips the check.")
   String kvmDevice;
 
+  @Option(names = "--shim-link-dir", defaultValue = "/usr/local/bin",
+      description = "Host directory on containerd's PATH that gets a containerd-shim-jvisor-v1 link (containerd 1.6 "
+          + "ignores runtime_path); 'none' to skip (default: ${DEFAULT-VALUE}).")
+  String shimLinkDir;
+
   @Option(names = "--sandbox-options", defaultValue = "${env:SANDBOX_OPTIONS_FILE}",
       description = "The operator's sandbox.json, turned into the shim's options file (default: $SANDBOX_OPTIONS_FILE).")
   Path sandboxOptions;
@@ -72,7 +77,8 @@ public final class CommonOptions {
     Path kvm = "none".equals(kvmDevice) ? null : Path.of(kvmDevice);
     AgentSettings settings = new AgentSettings(hostRoot.toAbsolutePath().normalize(),
         artifacts.toAbsolutePath().normalize(), handler, dist, containerdConfig, criSocket, kvm, sandboxOptions,
-        restartStrategy(), verifyTimeout, HostLock.DEFAULT_TIMEOUT, AgentSettings.criProbes());
+        "none".equals(shimLinkDir) ? null : shimLinkDir, restartStrategy(), verifyTimeout, HostLock.DEFAULT_TIMEOUT,
+        AgentSettings.criProbes());
     try {
       settings.runtimeSpec(); // validates --handler before anything runs
     } catch (IllegalArgumentException e) {

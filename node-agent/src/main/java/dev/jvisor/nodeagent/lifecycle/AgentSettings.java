@@ -21,13 +21,15 @@ import java.util.function.Function;
  * @param criSocket host path of the CRI socket, or null for the distribution's default
  * @param kvmDevice agent path of /dev/kvm to check, or null to skip the check
  * @param sandboxOptions the operator's sandbox.json (agent path), or null for the shim's defaults
+ * @param shimLinkDir host directory on containerd's PATH for the shim link (containerd 1.6), or null for none
  * @param restart how to restart containerd
  * @param verifyTimeout bound of the wait for containerd to (un)load the handler
  * @param lockTimeout bound of the wait for the host lock
  * @param probes opens a probe on a CRI socket (agent path); replaced in tests that have no containerd
  */
 public record AgentSettings(Path hostRoot, Path artifacts, String handler, Distribution distribution,
-    String containerdConfig, String criSocket, Path kvmDevice, Path sandboxOptions, RestartStrategy restart,
+    String containerdConfig, String criSocket, Path kvmDevice, Path sandboxOptions, String shimLinkDir,
+    RestartStrategy restart,
     Duration verifyTimeout,
     Duration lockTimeout, Function<Path, HandlerProbe> probes) {
 
@@ -43,9 +45,12 @@ public record AgentSettings(Path hostRoot, Path artifacts, String handler, Distr
   }
 
   public RuntimeSpec runtimeSpec() {
-    return new RuntimeSpec(handler, OPT_DIR + "/current/bin/containerd-shim-jvisor-v1", runtimeOptionsFile(),
+    return new RuntimeSpec(handler, SHIM, runtimeOptionsFile(),
         OPT_DIR + "/");
   }
+
+  /** The shim inside the installed distribution, as the host sees it. */
+  public static final String SHIM = OPT_DIR + "/current/bin/containerd-shim-jvisor-v1";
 
   /** Host path of the shim's options file for this handler (runtimeoptions.v1 ConfigPath). */
   public String runtimeOptionsFile() {

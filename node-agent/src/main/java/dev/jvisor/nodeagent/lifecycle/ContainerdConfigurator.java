@@ -112,7 +112,8 @@ public final class ContainerdConfigurator {
     }
     InstallRecord record = new InstallRecord(version, spec.handler(), distribution, mode, plan.version().number(),
         mode == ConfigMode.DROP_IN_DIR ? null : host(plan.mainFile()), backupHost, writtenSha,
-        plan.dropIn() == null ? null : host(plan.dropIn()), importEntry, importsKeyCreated, removed);
+        plan.dropIn() == null ? null : host(plan.dropIn()), importEntry, importsKeyCreated, removed,
+        previous == null ? null : previous.shimLink());
     return new Applied(changed, record, before);
   }
 

@@ -28,11 +28,19 @@ import java.util.List;
  * @param importEntry our entry in {@code imports}, or null
  * @param importsKeyCreated whether we created the {@code imports} key (and remove it again)
  * @param removedHandlers stale handlers of ours removed by the last install (for the log)
+ * @param shimLink the shim link on containerd's PATH we created, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InstallRecord(String version, String handler, String distribution, ConfigMode mode,
     int configVersion, String mainFile, String backupFile, String writtenSha256, String dropInFile,
-    String importEntry, boolean importsKeyCreated, List<String> removedHandlers) {
+    String importEntry, boolean importsKeyCreated, List<String> removedHandlers, String shimLink) {
+
+  /** The same record with the shim link set. */
+  public InstallRecord withShimLink(String link) {
+    return new InstallRecord(version, handler, distribution, mode, configVersion, mainFile, backupFile,
+        writtenSha256, dropInFile, importEntry, importsKeyCreated, removedHandlers, link);
+  }
+
 
   /** Host path of the record. */
   public static final String PATH = "/opt/jvisor/install-state.json";

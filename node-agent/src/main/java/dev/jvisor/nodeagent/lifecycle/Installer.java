@@ -8,6 +8,7 @@ import dev.jvisor.nodeagent.host.ArtifactInstaller;
 import dev.jvisor.nodeagent.host.AtomicFiles;
 import dev.jvisor.nodeagent.host.HostLock;
 import dev.jvisor.nodeagent.host.KvmCheck;
+import dev.jvisor.nodeagent.host.ShimLink;
 import dev.jvisor.nodeagent.kube.NodeReporter;
 import dev.jvisor.nodeagent.kube.NodeStatus;
 import dev.jvisor.nodeagent.kube.Phase;
@@ -50,6 +51,8 @@ public final class Installer {
         timings.time(Step.LABEL_NOT_READY, () -> reporter.setLabel(NodeReporter.NOT_READY));
         ArtifactInstaller.Installed installed = timings.time(Step.ARTIFACTS, this::installArtifacts);
         runtimeVersion[0] = installed.version();
+        String[] shimLink = {null};
+        boolean linkChanged = timings.time(Step.SHIM_LINK, () -> linkShim(containerdVersion[0], shimLink));
         InstallRecord previous = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
         ContainerdConfigurator configurator = new ContainerdConfigurator(settings.hostRoot(),
             settings.runtimeSpec());
@@ -65,6 +68,8 @@ public final class Installer {
             throw e;
           }
           // Written before the restart: whatever happens next, uninstall knows what to undo.
+          result = new ContainerdConfigurator.Applied(result.changed(), result.record().withShimLink(shimLink[0]),
+              result.before());
           result.record().write(settings.agentPath(InstallRecord.PATH));
           if (!result.record().removedHandlers().isEmpty()) {
             log.accept("removed stale handlers of ours: " + result.record().removedHandlers());
@@ -72,7 +77,8 @@ public final class Installer {
           return result;
         });
         boolean restarted = timings.time(Step.RESTART, () -> restartIfNeeded(distribution, applied));
-        timings.time(Step.VERIFY, () -> verify(distribution, configurator, applied, previous));
+        timings.time(Step.VERIFY, () -> verify(distribution, configurator, applied, previous,
+            linkChanged ? shimLink[0] : null));
         timings.time(Step.LABEL_READY, () -> reporter.setLabel(NodeReporter.READY));
         reporter.report(NodeStatus.of(Phase.Ready, settings.restart().restarts()
             ? "containerd serves handler " + settings.handler() : "config written; containerd not restarted "
@@ -134,6 +140,45 @@ public final class Installer {
     return true;
   }
 
+  /**
+   * The shim link for containerd 1.6 (see {@link ShimLink}). Where the link directory is not visible to the agent,
+   * containerd 1.6 would report the handler and then fail every pod: that is a Failed install, not a Ready node.
+   */
+  private boolean linkShim(String containerdVersion, String[] link) {
+    if (settings.shimLinkDir() == null) {
+      return false;
+    }
+    Path dir = settings.agentPath(settings.shimLinkDir());
+    if (!Files.isDirectory(dir)) {
+      if (ignoresRuntimePath(containerdVersion)) {
+        throw new AgentException("containerd " + containerdVersion + " ignores runtime_path when it starts a shim "
+            + "(containerd#8207) and needs " + ShimLink.NAME + " on its PATH, but " + dir + " does not exist: "
+            + "mount the host's " + settings.shimLinkDir() + " into the agent, or upgrade containerd to 1.7.1+");
+      }
+      log.accept("no shim link (" + dir + " absent): containerd " + containerdVersion + " uses runtime_path");
+      return false;
+    }
+    Path path = dir.resolve(ShimLink.NAME);
+    link[0] = settings.shimLinkDir().replaceAll("/+$", "") + "/" + ShimLink.NAME;
+    return ShimLink.ensure(path, AgentSettings.SHIM);
+  }
+
+  /** containerd before 1.7.1 starts shims by name from PATH whatever runtime_path says. */
+  static boolean ignoresRuntimePath(String version) {
+    if (version == null) {
+      return false;
+    }
+    String[] parts = (version.startsWith("v") ? version.substring(1) : version).split("[.~+-]");
+    try {
+      int major = Integer.parseInt(parts[0]);
+      int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+      int patch = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
+      return major < 1 || major == 1 && (minor < 7 || minor == 7 && patch < 1);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   private boolean restartIfNeeded(Distribution distribution, ContainerdConfigurator.Applied applied) {
     if (!settings.restart().restarts()) {
       return false;
@@ -154,7 +199,7 @@ public final class Installer {
   }
 
   private void verify(Distribution distribution, ContainerdConfigurator configurator,
-      ContainerdConfigurator.Applied applied, InstallRecord previous) {
+      ContainerdConfigurator.Applied applied, InstallRecord previous, String newShimLink) {
     if (!settings.restart().restarts()) {
       return;
     }
@@ -163,6 +208,9 @@ public final class Installer {
     } catch (AgentException e) {
       log.accept("verification failed, restoring the previous containerd config: " + e.getMessage());
       configurator.rollback(applied.before());
+      if (newShimLink != null) {
+        ShimLink.remove(settings.agentPath(newShimLink));
+      }
       if (previous != null) {
         previous.write(settings.agentPath(InstallRecord.PATH));
       } else {

@@ -4,6 +4,7 @@ import dev.jvisor.nodeagent.AgentException;
 import dev.jvisor.nodeagent.containerd.Distribution;
 import dev.jvisor.nodeagent.host.ArtifactInstaller;
 import dev.jvisor.nodeagent.host.HostLock;
+import dev.jvisor.nodeagent.host.ShimLink;
 import dev.jvisor.nodeagent.kube.NodeReporter;
 import dev.jvisor.nodeagent.kube.NodeStatus;
 import dev.jvisor.nodeagent.kube.Phase;
@@ -52,7 +53,7 @@ public final class Uninstaller {
             }
           });
         }
-        timings.time(Step.REMOVE_ARTIFACTS, this::removeArtifacts);
+        timings.time(Step.REMOVE_ARTIFACTS, () -> removeArtifacts(record));
       }
       reporter.report(NodeStatus.of(Phase.Uninstalled, "jvisor removed from this node", null, null));
       log.accept(String.format("uninstall done in %d ms", timings.total().toMillis()));
@@ -82,7 +83,11 @@ public final class Uninstaller {
     }
   }
 
-  private void removeArtifacts() {
+  private void removeArtifacts(InstallRecord record) {
+    // The link first: nothing may start a shim through it once the files behind it go.
+    if (record != null && record.shimLink() != null) {
+      ShimLink.remove(settings.agentPath(record.shimLink()));
+    }
     // The record goes with /opt/jvisor: it is the last thing removed, so an interrupted uninstall can be rerun.
     new ArtifactInstaller(settings.agentPath(AgentSettings.OPT_DIR)).removeAll();
   }

@@ -88,8 +88,8 @@ class KubernetesNodeReporterTest {
     HostTree host = new HostTree(root);
     host.write("/etc/containerd/config.toml", HostTree.containerdDefaultConfig());
     AgentSettings settings = new AgentSettings(root, TestDistribution.create(distDir.resolve("d"), "0.9.0"),
-        "jvisor", Distribution.CONTAINERD, null, null, null, null, RestartStrategy.none(), Duration.ofSeconds(5),
-        Duration.ofSeconds(5), socket -> {
+        "jvisor", Distribution.CONTAINERD, null, null, null, null, null, RestartStrategy.none(),
+        Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> {
           throw new AssertionError("no containerd in this test");
         });
     KubernetesNodeReporter reporter = new KubernetesNodeReporter(client, NODE, RUNTIME);

@@ -23,6 +23,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Install and uninstall on a directory tree (--restart-mode none): files, labels, statuses, failures. */
 class InstallerTest {
@@ -43,7 +45,11 @@ class InstallerTest {
   }
 
   AgentSettings settings(Path kvm) {
-    return new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, kvm, null,
+    return settings(kvm, null);
+  }
+
+  AgentSettings settings(Path kvm, String shimLinkDir) {
+    return new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, kvm, null, shimLinkDir,
         RestartStrategy.none(), Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> {
           throw new AssertionError("restart mode none must not talk to containerd");
         });
@@ -70,7 +76,7 @@ class InstallerTest {
     assertThat(reporter.statuses).extracting(NodeStatus::phase).containsExactly(Phase.Installing, Phase.Ready);
     assertThat(reporter.last().runtimeVersion()).isEqualTo("1.2.3");
     assertThat(result.timings().timings()).extracting(StepTimings.Timing::step).containsExactly(Step.HOST_CHECK,
-        Step.LABEL_NOT_READY, Step.ARTIFACTS, Step.CONTAINERD_CONFIG, Step.RESTART, Step.VERIFY, Step.LABEL_READY);
+        Step.LABEL_NOT_READY, Step.ARTIFACTS, Step.SHIM_LINK, Step.CONTAINERD_CONFIG, Step.RESTART, Step.VERIFY, Step.LABEL_READY);
 
     Installer.Result again = installer().install();
     assertThat(again.configChanged()).isFalse();
@@ -161,7 +167,7 @@ class InstallerTest {
       public void close() {}
     };
     AgentSettings settings = new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, null, null,
-        counting, Duration.ofMillis(600), Duration.ofSeconds(5), socket -> neverServes);
+        null, counting, Duration.ofMillis(600), Duration.ofSeconds(5), socket -> neverServes);
 
     assertThatThrownBy(() -> new Installer(settings, reporter, log::add).install())
         .isInstanceOf(AgentException.class).hasMessageContaining("did not load runtime handler 'jvisor'");
@@ -172,6 +178,39 @@ class InstallerTest {
     assertThat(after).isEqualTo(before);
     assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
     assertThat(reporter.labels).containsExactly("");
+  }
+
+  @Test
+  void linksTheShimOnContainerdsPathAndRemovesOnlyThatOnUninstall() throws Exception {
+    host.write(CONFIG, HostTree.containerdDefaultConfig());
+    Files.createDirectories(host.path("/usr/local/bin"));
+    host.write("/usr/local/bin/other-tool", "#!/bin/sh\n");
+    Path link = host.path("/usr/local/bin/containerd-shim-jvisor-v1");
+
+    new Installer(settings(null, "/usr/local/bin"), reporter, log::add).install();
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("/opt/jvisor/current/bin/containerd-shim-jvisor-v1"));
+    assertThat(host.read(InstallRecord.PATH)).contains("\"shimLink\" : \"/usr/local/bin/containerd-shim-jvisor-v1\"");
+
+    new Uninstaller(settings(null, "/usr/local/bin"), reporter, log::add).uninstall();
+    assertThat(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(host.path("/usr/local/bin/other-tool")).exists();
+  }
+
+  @Test
+  void aForeignShimOnThePathIsNeverReplaced() {
+    host.write(CONFIG, HostTree.containerdDefaultConfig());
+    host.write("/usr/local/bin/containerd-shim-jvisor-v1", "#!/bin/sh\necho someone else\n");
+    assertThatThrownBy(() -> new Installer(settings(null, "/usr/local/bin"), reporter, log::add).install())
+        .isInstanceOf(AgentException.class).hasMessageContaining("jvisor did not create");
+    assertThat(host.read("/usr/local/bin/containerd-shim-jvisor-v1")).contains("someone else");
+    assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1.6.20~ds1, true", "v1.6.36, true", "1.7.0, true", "1.7.1, false", "v1.7.27, false",
+      "2.0.0, false", "v2.2.1, false", "weird, false"})
+  void containerdBefore171IgnoresRuntimePath(String version, boolean ignores) {
+    assertThat(Installer.ignoresRuntimePath(version)).isEqualTo(ignores);
   }
 
   private void assertFailsUntouched(String reason) {

@@ -41,8 +41,8 @@ class SupervisorTest {
     host = new HostTree(root);
     host.write("/etc/containerd/config.toml", HostTree.containerdDefaultConfig());
     AgentSettings settings = new AgentSettings(root, TestDistribution.create(distDir.resolve("d"), "1.0.0"),
-        "jvisor", Distribution.CONTAINERD, null, null, null, null, RestartStrategy.none(), Duration.ofSeconds(5),
-        Duration.ofSeconds(5), socket -> {
+        "jvisor", Distribution.CONTAINERD, null, null, null, null, null, RestartStrategy.none(),
+        Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> {
           throw new AssertionError("no containerd in this test");
         });
     Supervisor supervisor = new Supervisor(settings, new KubernetesNodeReporter(client, NODE, "gvisor"),
