@@ -28,11 +28,21 @@ final class Fifos {
     if (path == null || path.isEmpty()) {
       return -1;
     }
-    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+    // O_APPEND: when the "fifo" is really a file (an inherited stdout reopened via /proc), never write at 0.
+    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
     if (fd == -1 && LibC.errno() == ENXIO) {
-      fd = LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+      fd = LibC.open(path, LibC.O_RDWR | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
     }
     return blocking(check(path, fd));
+  }
+
+  /** A duplicate of one of this process's own fds (the OCI CLI's daemon passes its inherited stdio so). */
+  static int inherited(int fd) {
+    int dup = LibC.dup(fd);
+    if (dup == -1) {
+      throw TtrpcException.invalid("cannot duplicate inherited fd " + fd + ": errno " + LibC.errno());
+    }
+    return dup;
   }
 
   static void close(int... fds) {

@@ -69,6 +69,7 @@ public final class Tasks {
   static final Set<Integer> TERMINATING = Set.of(1, 2, 3, 9, 15);
   static final int SIGKILL = 9;
   static final String VERSION = "jvisor 0.1.0";
+  public static final String INHERITED_FD = "fd:";
   private static final Logger LOG = Logger.getLogger(Tasks.class.getName());
 
   private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -78,6 +79,8 @@ public final class Tasks {
   private final PrintStream sentryLog;
   private final long shimPid = ProcessHandle.current().pid();
   private volatile ShimConfig config = ShimConfig.defaults();
+  /** Only the OCI CLI's own daemon may name its inherited fds ("fd:N"); over ttrpc that would leak the shim's fds. */
+  private volatile boolean inheritedStdio;
   private volatile boolean configured;
 
   /**
@@ -240,9 +243,9 @@ public final class Tasks {
     int err = -1;
     SandboxProcess sp;
     try {
-      in = Fifos.openStdin(p.io.stdin());
-      out = Fifos.openOutput(p.io.stdout());
-      err = Fifos.openOutput(p.io.stderr());
+      in = openStdio(p.io.stdin(), true);
+      out = openStdio(p.io.stdout(), false);
+      err = openStdio(p.io.stderr(), false);
       sp = c.sandbox.start(processSpec(p.spec), new Stdio(in, out, err));
     } catch (SandboxException e) {
       ended(c, p, e.exitCode());
@@ -489,6 +492,35 @@ public final class Tasks {
       LOG.info("shutdown for " + r.getId() + " ignored: " + containers.keySet() + " still here");
     }
     return empty();
+  }
+
+  /** Create for the OCI CLI's daemon (same rules as over ttrpc); stdio may be "fd:N" for this process's fds. */
+  public void createForCli(CreateTaskRequest r) {
+    inheritedStdio = true;
+    create(r);
+  }
+
+  private int openStdio(String path, boolean input) {
+    if (inheritedStdio && path.startsWith(INHERITED_FD)) {
+      try {
+        return Fifos.inherited(Integer.parseInt(path.substring(INHERITED_FD.length())));
+      } catch (NumberFormatException e) {
+        throw TtrpcException.invalid("bad inherited fd " + path);
+      }
+    }
+    return input ? Fifos.openStdin(path) : Fifos.openOutput(path);
+  }
+
+  /** Start for the OCI CLI; returns the pid inside the sandbox. */
+  public int startForCli(String id, String execId) {
+    return start(StartRequest.newBuilder().setId(id).setExecId(execId).build()).getPid();
+  }
+
+  /** Blocks until the container's init process has ended; returns its exit status. */
+  public int awaitInit(String id) throws InterruptedException {
+    TaskProcess init = get(id).init;
+    init.awaitExit();
+    return init.exitStatus();
   }
 
   /** Kills and releases everything (the daemon is going away). */
