@@ -14,6 +14,16 @@ final class ShimLauncher {
 
   private ShimLauncher() {}
 
+  /** {@code java ... dev.jvisor.cli.Main args...} as a separate process, over this test run's class path. */
+  static java.util.List<String> cli(String... args) {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, Main.class.getName()));
+    cmd.addAll(java.util.List.of(args));
+    return cmd;
+  }
+
   static Path write(Path dir) throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
