@@ -53,7 +53,7 @@ import java.util.stream.Collectors;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 // Node reports arrive in bursts (every node of a rollout, for every SandboxRuntime); events that come while a
 // SandboxRuntime is rate-limited coalesce into one later reconciliation instead of one status write each.
-@RateLimited(maxReconciliations = 2, within = 1, unit = TimeUnit.SECONDS)
+@RateLimited(maxReconciliations = 1, within = 2, unit = TimeUnit.SECONDS)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serviceaccount", type = ServiceAccountDependent.class),
     @Dependent(name = "clusterrole", type = NodeAccessClusterRoleDependent.class),

@@ -23,9 +23,10 @@ class CrdReferenceDocTest {
         collect(schema.get("spec"), "spec", paths);
         collect(schema.get("status"), "status", paths);
         String doc = Files.readString(Path.of(System.getProperty("jvisor.docs.dir", "../docs"), "crd-reference.md"));
+        paths.removeAll(List.of("spec", "status"));
         assertThat(paths).hasSizeGreaterThan(40);
-        assertThat(paths).allSatisfy(p -> assertThat(doc).as("docs/crd-reference.md documents `%s`", p)
-                .contains("`" + p + "`"));
+        assertThat(paths.stream().filter(p -> !doc.contains("`" + p + "`")).toList())
+                .as("fields of the CRD without a row in docs/crd-reference.md").isEmpty();
     }
 
     private static void collect(JsonNode schema, String path, List<String> out) {

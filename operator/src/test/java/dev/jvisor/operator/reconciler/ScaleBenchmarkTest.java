@@ -22,18 +22,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Operator start, then 50 SandboxRuntimes over 200 nodes (defaults; -Djvisor.bench.runtimes / -Djvisor.bench.nodes
- * change them), against the CRUD mock server in this JVM. Asserts the end state (every SandboxRuntime Ready with
+ * Operator start, then N SandboxRuntimes over M nodes, against the CRUD mock server in this JVM. CI runs 10 x 50;
+ * the documented run is {@code mvn -pl operator test -Dtest=ScaleBenchmarkTest -Djvisor.bench.runtimes=50
+ * -Djvisor.bench.nodes=200}. Asserts the end state (every SandboxRuntime Ready with
  * every node listed) and writes time and memory to target/benchmarks/operator-scale.md (docs/benchmarks-operator.md
  * quotes a run). Memory is heap after GC of the whole JVM, which also holds the mock server's copy of every object.
  */
 class ScaleBenchmarkTest {
-    static final int RUNTIMES = Integer.getInteger("jvisor.bench.runtimes", 50);
-    static final int NODES = Integer.getInteger("jvisor.bench.nodes", 200);
+    /** CI runs a smaller scale to stay inside the module's time budget; the documented run sets 50 and 200. */
+    static final int RUNTIMES = Integer.getInteger("jvisor.bench.runtimes", 10);
+    static final int NODES = Integer.getInteger("jvisor.bench.nodes", 50);
     static final Duration BOUND = Duration.ofMinutes(2);
 
     @Test
-    void fiftySandboxRuntimesOnTwoHundredNodesBecomeReady() throws IOException {
+    void manySandboxRuntimesOnManyNodesAllBecomeReady() throws IOException {
         long heapBefore = heapAfterGc();
         try (MockCluster cluster = new MockCluster(MockCluster.settings(), false)) {
             for (int i = 0; i < NODES; i++) {
@@ -92,11 +94,11 @@ class ScaleBenchmarkTest {
                     | %d node reports (all Ready) -> every SandboxRuntime Ready %d/%d (writing the reports: %d ms) | %d ms |
                     | reconciliations in total | %.0f |
                     | heap after GC: empty JVM / with %d nodes in the mock / at the end | %d / %d / %d MiB |
-                    | JVM | %s %s, %d cores |
+                    | JVM | %s %s, %d cores; load average at the end %s |
                     """, RUNTIMES, NODES, NODES, start.toMillis(), RUNTIMES, NODES, installed.toMillis(), NODES,
                     NODES, NODES, reportsWritten.toMillis(), ready.toMillis(), reconciles, NODES, mib(heapBefore), mib(heapWithNodes),
                     mib(heapEnd), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
             System.out.println(report);
             Path out = Path.of("target", "benchmarks", "operator-scale.md");
             Files.createDirectories(out.getParent());
@@ -127,6 +129,15 @@ class ScaleBenchmarkTest {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Other builds share this machine; the load says how much the numbers are worth. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static long mib(long bytes) {
