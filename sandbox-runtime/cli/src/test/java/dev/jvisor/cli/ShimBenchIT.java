@@ -1,0 +1,171 @@
+package dev.jvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jvisor.cri.CriClient;
+import dev.jvisor.cri.testing.CriConfigs;
+import dev.jvisor.cri.testing.PrivateContainerd;
+import dev.jvisor.cri.v1.PodSandboxConfig;
+import dev.jvisor.sentry.ProcessSpec;
+import dev.jvisor.sentry.Sandbox;
+import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.Stdio;
+import dev.jvisor.shim.proto.task.DeleteResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Measures what docs/benchmarks-shim.md reports, jvisor against runc in the same run: pod start through CRI
+ * (RunPodSandbox -> first ExecSync answer), shim start and delete wall times, and the parts of a jvisor start (a
+ * JVM doing nothing, a Sentry boot). Prints medians; asserts only that each measured thing worked.
+ */
+@Timeout(600)
+class ShimBenchIT {
+  static final int ROUNDS = 5;
+  @TempDir static Path tmp;
+  static PrivateContainerd containerd;
+  static Path jvisorShim;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(PrivateContainerd.available(), "containerd is not installed");
+    jvisorShim = ShimLauncher.write(tmp.resolve("bin"));
+    containerd = PrivateContainerd.start(jvisorShim, null);
+    containerd.importTestImages();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (containerd != null) {
+      containerd.close();
+    }
+  }
+
+  static long median(List<Long> xs) {
+    List<Long> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+
+  @Test
+  void podStartThroughCri() throws Exception {
+    SentryProbe.cannotRunPrograms().ifPresent(why -> assumeTrue(false, why));
+    for (String handler : List.of("runc", "jvisor")) {
+      List<Long> ms = new ArrayList<>();
+      for (int i = 0; i < ROUNDS; i++) {
+        Path logs = Files.createDirectories(tmp.resolve("bench-" + handler + i));
+        try (CriClient cri = containerd.cri()) {
+          PodSandboxConfig pod = CriConfigs.pod("bench-" + handler + i, logs, false);
+          long t0 = System.nanoTime();
+          String podId = cri.runPodSandbox(pod, handler);
+          try {
+            String cid = cri.createContainer(podId, CriConfigs.container("app", PrivateContainerd.BUSYBOX_IMAGE,
+                List.of("sleep", "600"), "app.log", pod), pod);
+            cri.startContainer(cid);
+            var r = cri.execSync(cid, List.of("true"), Duration.ofSeconds(30));
+            ms.add((System.nanoTime() - t0) / 1_000_000);
+            assertThat(r.getExitCode()).isZero();
+          } finally {
+            cri.stopPodSandbox(podId);
+            cri.removePodSandbox(podId);
+          }
+        }
+      }
+      System.out.println("BENCH pod-start " + handler + " median " + median(ms) + " ms, all " + ms);
+    }
+  }
+
+  @Test
+  void shimStartAndDeleteWallTimes() throws Exception {
+    record Shim(String name, List<String> cmd) {}
+    List<Shim> shims = List.of(new Shim("runc", List.of("/usr/bin/containerd-shim-runc-v2")),
+        new Shim("jvisor", List.of(jvisorShim.toString())));
+    for (Shim shim : shims) {
+      List<Long> starts = new ArrayList<>();
+      List<Long> deletes = new ArrayList<>();
+      for (int i = 0; i < ROUNDS; i++) {
+        String id = "bench-" + shim.name() + "-" + i;
+        Path bundle = Files.createDirectories(tmp.resolve(id));
+        Files.writeString(bundle.resolve("config.json"), "{\"process\":{\"args\":[\"true\"]},\"root\":{\"path\":"
+            + "\"rootfs\"}}");
+        List<String> common = List.of("-namespace", "bench", "-address", containerd.socket().toString(),
+            "-publish-binary", PrivateContainerd.CONTAINERD, "-id", id);
+        List<String> start = new ArrayList<>(shim.cmd());
+        start.addAll(common);
+        start.add("start");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(start).directory(bundle.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String address = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        starts.add((System.nanoTime() - t0) / 1_000_000);
+        assertThat(address).as(shim.name() + " start output").startsWith("unix://");
+
+        List<String> delete = new ArrayList<>(shim.cmd());
+        delete.addAll(common);
+        delete.addAll(List.of("-bundle", bundle.toString(), "delete"));
+        long t1 = System.nanoTime();
+        Process d = new ProcessBuilder(delete).directory(bundle.toFile()).start();
+        d.getOutputStream().close();
+        byte[] out = d.getInputStream().readAllBytes();
+        assertThat(d.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        deletes.add((System.nanoTime() - t1) / 1_000_000);
+        if (shim.name().equals("jvisor")) {
+          assertThat(DeleteResponse.parseFrom(out).getExitStatus()).isEqualTo(137);
+        }
+        // The daemons were never given a task: end them (their command lines name containerd's socket).
+        for (long pid : containerd.shimPids()) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+          ProcessHandle.of(pid).ifPresent(ph -> ph.onExit().join());
+        }
+      }
+      System.out.println("BENCH shim-start " + shim.name() + " median " + median(starts) + " ms, all " + starts);
+      System.out.println("BENCH shim-delete " + shim.name() + " median " + median(deletes) + " ms, all " + deletes);
+    }
+  }
+
+  @Test
+  void whereJvisorStartTimeGoes() throws Exception {
+    List<Long> jvm = new ArrayList<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(jvisorShim.toString(), "-v").redirectErrorStream(true).start();
+      String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      jvm.add((System.nanoTime() - t0) / 1_000_000);
+      assertThat(v).contains("jvisor");
+    }
+    System.out.println("BENCH jvm-start+picocli (shim -v) median " + median(jvm) + " ms, all " + jvm);
+    SentryProbe.cannotRunPrograms().ifPresent(why -> assumeTrue(false, why));
+    Path root = Files.createDirectories(tmp.resolve("sentry-root/bin"));
+    Files.copy(Path.of("/bin/busybox"), root.resolve("busybox"));
+    List<Long> boot = new ArrayList<>();
+    List<Long> first = new ArrayList<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      long t0 = System.nanoTime();
+      try (Sandbox s = Sandbox.create(SandboxConfig.forRoot(root.getParent()).withMemory(256L << 20))) {
+        long t1 = System.nanoTime();
+        int code = s.start(ProcessSpec.of(List.of("/bin/busybox", "true"), List.of()), new Stdio(-1, -1, -1))
+            .waitFor(Duration.ofSeconds(30));
+        long t2 = System.nanoTime();
+        assertThat(code).isZero();
+        boot.add((t1 - t0) / 1_000_000);
+        first.add((t2 - t1) / 1_000_000);
+      }
+    }
+    System.out.println("BENCH sentry-boot median " + median(boot) + " ms, all " + boot);
+    System.out.println("BENCH sentry-first-process (busybox true) median " + median(first) + " ms, all " + first);
+  }
+}
