@@ -6,8 +6,10 @@ import dev.jvisor.nodeagent.AgentException;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Reports on this node's Node object. Keys follow the operator's contract: label {@code jvisor.dev/<name>},
@@ -45,15 +47,34 @@ public final class KubernetesNodeReporter implements NodeReporter {
 
   @Override
   public void setLabel(String value) {
-    edit(node -> {
-      Map<String, String> labels = node.getMetadata().getLabels();
-      if (value == null) {
-        labels.remove(labelKey);
-      } else {
-        labels.put(labelKey, value);
+    if (value != null) {
+      mergePatch("labels", labelKey, value);
+    } else {
+      removeLabel();
+    }
+  }
+
+  /**
+   * A JSON patch {@code remove} of our label only when it is there (remove of an absent key is an error). Not a
+   * merge patch with null: that is what the API server removes on, but fabric8's mock server stores the null.
+   */
+  private void removeLabel() {
+    Map<String, String> labels = get().getMetadata().getLabels();
+    if (labels == null || !labels.containsKey(labelKey)) {
+      return;
+    }
+    String pointer = "/metadata/labels/" + labelKey.replace("~", "~0").replace("/", "~1");
+    try {
+      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON),
+          "[{\"op\":\"remove\",\"path\":\"" + pointer + "\"}]");
+    } catch (KubernetesClientException e) {
+      Map<String, String> now = get().getMetadata().getLabels();
+      if (now != null && now.containsKey(labelKey)) {
+        throw new AgentException("cannot remove label " + labelKey + " from Node " + nodeName + ": "
+            + e.getMessage(), e);
       }
-      return node;
-    });
+      // someone removed it meanwhile: the result is what we wanted
+    }
   }
 
   @Override
@@ -70,10 +91,7 @@ public final class KubernetesNodeReporter implements NodeReporter {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a record of strings always serializes", e);
     }
-    edit(node -> {
-      node.getMetadata().getAnnotations().put(statusKey, json);
-      return node;
-    });
+    mergePatch("annotations", statusKey, json);
   }
 
   @Override
@@ -94,20 +112,25 @@ public final class KubernetesNodeReporter implements NodeReporter {
     }
   }
 
-  /** Read-modify-write with the resourceVersion check fabric8's edit does; a conflict is retried by the client. */
-  private void edit(UnaryOperator<Node> change) {
+  /**
+   * A JSON merge patch of one key: only our own keys are sent, so the kubelet and other
+   * SandboxRuntimes' agents can write the same Node concurrently without conflicts (docs/operator.md).
+   */
+  private void mergePatch(String section, String key, String value) {
+    Map<String, String> entry = new HashMap<>();
+    entry.put(key, value);
+    String patch;
     try {
-      get();
-      client.nodes().withName(nodeName).edit(node -> {
-        if (node.getMetadata().getLabels() == null) {
-          node.getMetadata().setLabels(new java.util.HashMap<>());
-        }
-        if (node.getMetadata().getAnnotations() == null) {
-          node.getMetadata().setAnnotations(new java.util.HashMap<>());
-        }
-        return change.apply(node);
-      });
+      patch = JSON.writeValueAsString(Map.of("metadata", Map.of(section, entry)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
+    }
+    try {
+      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        throw new AgentException("Node " + nodeName + " does not exist (NODE_NAME wrong?)", e);
+      }
       throw new AgentException("cannot update Node " + nodeName + ": " + e.getMessage(), e);
     }
   }

@@ -4,8 +4,8 @@ package dev.jvisor.nodeagent.kube;
 public interface NodeReporter {
   /** Label value that RuntimeClass scheduling selects on. */
   String READY = "ready";
-  /** Label value while the node is being changed: present but not selectable. */
-  String NOT_READY = "";
+  /** While the host is being changed the label is absent (docs/operator.md): nothing schedules here. */
+  String NOT_READY = null;
 
   /** Sets the ready label to {@code value}, or removes it when {@code value} is null. */
   void setLabel(String value);

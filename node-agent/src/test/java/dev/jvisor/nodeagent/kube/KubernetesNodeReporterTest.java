@@ -43,14 +43,16 @@ class KubernetesNodeReporterTest {
 
   @Test
   void setsAndRemovesTheReadyLabelWithoutTouchingOtherLabels() {
+    client.nodes().withName(NODE).edit(n -> new NodeBuilder(n).editMetadata()
+        .addToAnnotations("other.dev/keep", "yes").endMetadata().build());
     KubernetesNodeReporter reporter = new KubernetesNodeReporter(client, NODE, RUNTIME);
-    reporter.setLabel(NodeReporter.NOT_READY);
-    assertThat(node().getMetadata().getLabels()).containsEntry("jvisor.dev/gvisor", "");
     reporter.setLabel(NodeReporter.READY);
     assertThat(reporter.label()).isEqualTo("ready");
-    reporter.setLabel(null);
+    assertThat(node().getMetadata().getLabels()).containsEntry("jvisor.dev/gvisor", "ready");
+    reporter.setLabel(NodeReporter.NOT_READY);
     assertThat(node().getMetadata().getLabels()).doesNotContainKey("jvisor.dev/gvisor")
         .containsEntry("kubernetes.io/hostname", NODE);
+    assertThat(node().getMetadata().getAnnotations()).containsEntry("other.dev/keep", "yes");
   }
 
   @Test
@@ -80,6 +82,8 @@ class KubernetesNodeReporterTest {
         .isInstanceOf(AgentException.class).hasMessageContaining("NODE_NAME");
     assertThatThrownBy(() -> new KubernetesNodeReporter(client, "ghost", RUNTIME).label())
         .isInstanceOf(AgentException.class).hasMessageContaining("ghost does not exist");
+    assertThatThrownBy(() -> new KubernetesNodeReporter(client, "ghost", RUNTIME).setLabel("ready"))
+        .isInstanceOf(AgentException.class).hasMessageContaining("ghost");
   }
 
   @Test

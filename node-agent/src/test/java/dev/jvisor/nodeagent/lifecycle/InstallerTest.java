@@ -72,7 +72,7 @@ class InstallerTest {
     assertThat(host.path("/opt/jvisor/current/bin/containerd-shim-jvisor-v1")).exists();
     assertThat(host.read("/opt/jvisor/etc/jvisor.toml")).contains("jvisor runtime options");
     assertThat(host.read(InstallRecord.PATH)).contains("\"mode\" : \"MAIN_FILE\"");
-    assertThat(reporter.labels).containsExactly("", "ready");
+    assertThat(reporter.labels).containsExactly(null, "ready");
     assertThat(reporter.statuses).extracting(NodeStatus::phase).containsExactly(Phase.Installing, Phase.Ready);
     assertThat(reporter.last().runtimeVersion()).isEqualTo("1.2.3");
     assertThat(result.timings().timings()).extracting(StepTimings.Timing::step).containsExactly(Step.HOST_CHECK,
@@ -177,7 +177,7 @@ class InstallerTest {
     after.keySet().removeIf(k -> k.startsWith("opt/") || k.startsWith("run/"));
     assertThat(after).isEqualTo(before);
     assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
-    assertThat(reporter.labels).containsExactly("");
+    assertThat(reporter.labels).containsExactly((String) null);
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.jvisor.nodeagent.testing.TestDistribution;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,17 +83,18 @@ class SupervisorTest {
     }
   }
 
+  // Patches without resourceVersion, like the operator and the kubelet: the agent loop writes concurrently.
   void requestUninstall() {
-    client.nodes().withName(NODE).edit(n -> new NodeBuilder(n).editMetadata()
-        .addToAnnotations("jvisor.dev/gvisor.uninstall", "true").endMetadata().build());
+    client.nodes().withName(NODE).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"jvisor.dev/gvisor.uninstall\":\"true\"}}}");
   }
 
   @Test
   void installsLabelsAndPutsADroppedLabelBack() throws Exception {
     await("ready label", () -> "ready".equals(label()));
     assertThat(host.path("/opt/jvisor/current")).exists();
-    client.nodes().withName(NODE).edit(n -> new NodeBuilder(n).editMetadata().removeFromLabels(LABEL)
-        .endMetadata().build());
+    client.nodes().withName(NODE).patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"remove\",\"path\":\"/metadata/labels/jvisor.dev~1gvisor\"}]");
     await("label re-applied", () -> "ready".equals(label()));
   }
 
