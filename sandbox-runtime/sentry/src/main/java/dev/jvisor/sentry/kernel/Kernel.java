@@ -139,17 +139,227 @@ public final class Kernel implements ProcView {
     }
   }
 
+  /** Guards parent/child links, zombies and wait queues of every thread group. */
+  final Object waitLock = new Object();
+
   void taskExited(Task t) {
     ThreadGroup tg = t.threadGroup();
     tasks.remove(t.tid());
     tg.tasks.remove(t);
-    if (tg.tasks.isEmpty()) {
-      t.fds().closeAll(); // closes stdio first: readers of the sandbox's output see EOF before the exit status
-      t.mm().destroy();
-      threadGroups.remove(tg.pid);
-      ExitStatus s = tg.pendingStatus != null ? tg.pendingStatus : ExitStatus.killed(Signals.SIGKILL);
-      tg.exit.complete(s);
+    long ctid = t.clearChildTid();
+    if (ctid != 0 && !tg.tasks.isEmpty()) {
+      // CLONE_CHILD_CLEARTID: pthread_join waits on this futex.
+      if (t.mm().writeInt(ctid, 0) >= 0) {
+        try {
+          futexes.wake(t.mm(), ctid, 1, -1);
+        } catch (ErrnoException e) {
+          // misaligned address: nothing to wake
+        }
+      }
     }
+    t.releaseVfork();
+    t.fds().release(); // the last user closes stdio: readers see EOF before the exit status is published
+    t.mm().release();
+    if (!tg.tasks.isEmpty()) {
+      return;
+    }
+    ExitStatus s = tg.pendingStatus != null ? tg.pendingStatus : ExitStatus.killed(Signals.SIGKILL);
+    synchronized (waitLock) {
+      ThreadGroup init = threadGroups.get(1);
+      for (ThreadGroup c : tg.children) {
+        c.parent = init != null && init != tg ? init : null; // orphans go to the sandbox's PID 1
+        if (c.parent != null) {
+          c.parent.children.add(c);
+        } else if (c.zombie) {
+          threadGroups.remove(c.pid);
+        }
+      }
+      tg.children.clear();
+      if (tg.parent != null && !tg.parent.tasks.isEmpty()) {
+        tg.zombie = true; // stays listed until its parent waits
+        tg.zombieStatus = s;
+      } else {
+        threadGroups.remove(tg.pid);
+        if (tg.parent != null) {
+          tg.parent.children.remove(tg);
+        }
+      }
+      waitLock.notifyAll();
+    }
+    tg.exit.complete(s);
+  }
+
+  /**
+   * clone(2) for processes and threads. The child starts on its own host thread and vCPU with the caller's
+   * registers (RAX = 0), on {@code stack} when non-zero.
+   */
+  public int clone(Task parent, long flags, long stack, long ptid, long ctid, long tls) throws ErrnoException {
+    boolean thread = (flags & CloneFlags.THREAD) != 0;
+    boolean vm = (flags & CloneFlags.VM) != 0;
+    if (thread && (flags & CloneFlags.SIGHAND) == 0 || (flags & CloneFlags.SIGHAND) != 0 && !vm) {
+      throw new ErrnoException(dev.jvisor.host.Errno.EINVAL);
+    }
+    if (tasks.size() >= config.maxTasks()) {
+      throw new ErrnoException(dev.jvisor.host.Errno.EAGAIN);
+    }
+    dev.jvisor.sentry.mm.MemoryManager mm;
+    if (vm) {
+      parent.mm().retain();
+      mm = parent.mm();
+    } else {
+      mm = parent.mm().fork();
+      if (mm == null) {
+        throw new ErrnoException(dev.jvisor.host.Errno.ENOMEM);
+      }
+    }
+    dev.jvisor.sentry.vfs.FdTable fds;
+    if ((flags & CloneFlags.FILES) != 0) {
+      parent.fds().retain();
+      fds = parent.fds();
+    } else {
+      fds = parent.fds().fork();
+    }
+    int tid = allocatePid();
+    ThreadGroup ptg = parent.threadGroup();
+    ThreadGroup tg;
+    if (thread) {
+      tg = ptg;
+    } else {
+      tg = new ThreadGroup(tid, ptg.pid);
+      tg.pgid = ptg.pgid;
+      tg.sid = ptg.sid;
+      tg.exe = ptg.exe;
+      tg.argv = ptg.argv;
+      tg.envp = ptg.envp;
+      tg.copyLimitsFrom(ptg);
+      synchronized (waitLock) {
+        tg.parent = ptg;
+        ptg.children.add(tg);
+      }
+    }
+    Task child = new Task(this, tid, tg, mm, fds, parent.cwd());
+    child.setComm(parent.comm());
+    child.setUmask(parent.umask());
+    for (int i = 0; i < child.sigactions.length; i++) {
+      System.arraycopy(parent.sigactions[i], 0, child.sigactions[i], 0, 4);
+    }
+    child.sigmask = parent.sigmask;
+    tg.tasks.add(child);
+    tasks.put(tid, child);
+    threadGroups.put(tg.pid, tg);
+    long[] regs = parent.registers();
+    if (stack != 0) {
+      regs[dev.jvisor.host.Kvm.REG_RSP / 8] = stack;
+    }
+    long fs = (flags & CloneFlags.SETTLS) != 0 ? tls : parent.vcpu().fsBase();
+    if ((flags & CloneFlags.PARENT_SETTID) != 0) {
+      parent.mm().writeInt(ptid, tid);
+    }
+    if ((flags & CloneFlags.CHILD_SETTID) != 0) {
+      mm.writeInt(ctid, tid);
+    }
+    if ((flags & CloneFlags.CHILD_CLEARTID) != 0) {
+      child.setClearChildTid(ctid);
+    }
+    java.util.concurrent.CountDownLatch vforkDone = null;
+    if ((flags & CloneFlags.VFORK) != 0) {
+      vforkDone = new java.util.concurrent.CountDownLatch(1);
+      child.setVforkDone(vforkDone);
+    }
+    Thread th = new Thread(() -> child.runClone(regs, fs), "jvisor-task-" + tid);
+    th.setDaemon(true);
+    th.start();
+    if (vforkDone != null) {
+      try {
+        vforkDone.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return tid;
+  }
+
+  /** wait4(2)/waitid(2) core: reaps a zombie child matching {@code pid} (-1 any, 0 own group, <-1 group). */
+  public long[] waitChild(Task waiter, int pid, boolean noHang) throws ErrnoException {
+    ThreadGroup me = waiter.threadGroup();
+    synchronized (waitLock) {
+      while (true) {
+        boolean any = false;
+        for (ThreadGroup c : new ArrayList<>(me.children)) {
+          boolean match = pid == -1 || (pid > 0 && c.pid == pid) || (pid == 0 && c.pgid == me.pgid)
+              || (pid < -1 && c.pgid == -pid);
+          if (!match) {
+            continue;
+          }
+          any = true;
+          if (c.zombie) {
+            me.children.remove(c);
+            threadGroups.remove(c.pid);
+            return new long[] {c.pid, c.zombieStatus.waitStatus(), c.zombieStatus.code(), c.zombieStatus.signal()};
+          }
+        }
+        if (!any) {
+          throw new ErrnoException(dev.jvisor.host.Errno.ECHILD);
+        }
+        if (noHang) {
+          return null;
+        }
+        try {
+          waitLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ErrnoException(dev.jvisor.host.Errno.EINTR);
+        }
+        if (waiter.killSignal() != 0) {
+          throw new ErrnoException(dev.jvisor.host.Errno.EINTR);
+        }
+      }
+    }
+  }
+
+  /** A live task by TID. */
+  public Task task(int tid) {
+    return tasks.get(tid);
+  }
+
+  /** Sends {@code sig} to a process: one of its tasks that does not block it takes it. */
+  public void signalThreadGroup(ThreadGroup tg, int sig, int senderPid) {
+    if (sig == Signals.SIGKILL) {
+      for (Task t : tg.tasks) {
+        t.kill(sig);
+      }
+      return;
+    }
+    Task chosen = null;
+    for (Task t : tg.tasks) {
+      if ((t.sigmask() & (1L << (sig - 1))) == 0) {
+        chosen = t;
+        break;
+      }
+    }
+    if (chosen == null && !tg.tasks.isEmpty()) {
+      chosen = tg.tasks.get(0);
+    }
+    if (chosen != null) {
+      chosen.sendSignal(sig, SignalFrames.userInfo(sig, senderPid));
+    }
+  }
+
+  /** Finds a live thread group by PID. */
+  public ThreadGroup threadGroup(int pid) {
+    ThreadGroup tg = threadGroups.get(pid);
+    return tg == null || tg.tasks.isEmpty() ? null : tg;
+  }
+
+  /** Live thread groups whose process group is {@code pgid}. */
+  public List<ThreadGroup> processGroup(int pgid) {
+    List<ThreadGroup> out = new ArrayList<>();
+    for (ThreadGroup tg : threadGroups.values()) {
+      if (tg.pgid == pgid && !tg.tasks.isEmpty()) {
+        out.add(tg);
+      }
+    }
+    return out;
   }
 
   void shutdown() {

@@ -82,7 +82,7 @@ final class SandboxImpl implements Sandbox {
     tg.argv = spec.argv();
     tg.envp = spec.env();
     Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd));
-    task.setComm(basename(loaded.image().execPath()));
+    task.setComm(basename(path));
     Thread thread = new Thread(() -> task.run(loaded.image().entry(), loaded.image().stackPointer()),
         "jvisor-task-" + task.tid());
     thread.setDaemon(true);

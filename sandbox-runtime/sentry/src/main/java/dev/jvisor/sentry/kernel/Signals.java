@@ -16,6 +16,11 @@ public final class Signals {
     return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
   }
 
+  /** True if the default action of {@code sig} is to stop the process (job control). */
+  public static boolean stopsByDefault(int sig) {
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+  }
+
   public static boolean valid(int sig) {
     return sig >= 1 && sig <= NSIG;
   }

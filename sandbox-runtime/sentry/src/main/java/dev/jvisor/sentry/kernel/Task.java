@@ -27,10 +27,18 @@ public final class Task {
   private Vcpu vcpu;
   private volatile boolean exiting;
   private volatile Thread thread;
+  private volatile java.util.concurrent.CountDownLatch vforkDone;
   private volatile int killSignal;
   private long clearChildTid;
   final long[][] sigactions = new long[Signals.NSIG + 1][4];
   long sigmask;
+  private long pending;
+  private final byte[][] pendingInfo = new byte[Signals.NSIG + 1][];
+  private long altStackSp;
+  private long altStackSize;
+  private boolean onAltStack;
+  /** rt_sigsuspend's caller mask: what the handler frame saves and what applies again afterwards. */
+  private Long suspendMask;
   private long utimeStartNanos;
 
   Task(Kernel kernel, int tid, ThreadGroup tg, MemoryManager mm, FdTable fds, String cwd) {
@@ -113,6 +121,33 @@ public final class Task {
     kernel.exitThreadGroup(tg, status);
   }
 
+  /** exit(2): ends this task only; the group ends with it when it is the last one. */
+  public void exitThread(int code) {
+    exiting = true;
+    synchronized (tg) {
+      if (tg.pendingStatus == null && tg.tasks.size() == 1) {
+        tg.pendingStatus = ExitStatus.exited(code);
+      }
+    }
+  }
+
+  public long clearChildTid() {
+    return clearChildTid;
+  }
+
+  void setVforkDone(java.util.concurrent.CountDownLatch latch) {
+    vforkDone = latch;
+  }
+
+  /** Releases a parent blocked in vfork (the child exec'd or exited). */
+  public void releaseVfork() {
+    var l = vforkDone;
+    if (l != null) {
+      vforkDone = null;
+      l.countDown();
+    }
+  }
+
   public boolean exiting() {
     return exiting;
   }
@@ -130,15 +165,41 @@ public final class Task {
     }
   }
 
-  /** Host-thread body: owns the vCPU for the task's life. */
+  /** Host-thread body for a fresh image: owns the vCPU for the task's life. */
   void run(long entry, long sp) {
+    run(() -> startUser(entry, sp));
+  }
+
+  /** Host-thread body for a clone child: its registers are the parent's at the clone, with RAX = 0. */
+  void runClone(long[] regs, long fsBase) {
+    run(() -> {
+      for (int i = 0; i < regs.length; i++) {
+        vcpu.setReg(i * 8, regs[i]);
+      }
+      vcpu.setFsBase(fsBase);
+      vcpu.setReg(REG_RAX, 0);
+      // The child starts in user mode right after the parent's SYSCALL: RCX and R11 hold RIP and RFLAGS.
+      vcpu.setUserContext(regs[REG_RCX / 8], regs[REG_RSP / 8], regs[REG_R11 / 8]);
+    });
+  }
+
+  /** Snapshot of every general register, RIP and RFLAGS (kvm_regs order) at the current syscall. */
+  public long[] registers() {
+    long[] r = new long[SIZEOF_REGS / 8];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = vcpu.reg(i * 8);
+    }
+    return r;
+  }
+
+  private void run(Runnable setup) {
     CURRENT.set(this);
     thread = Thread.currentThread();
     utimeStartNanos = System.nanoTime();
     try {
       vcpu = kernel.platform().newVcpu();
       vcpu.setPageTableRoot(mm.pageTable().root());
-      startUser(entry, sp);
+      setup.run();
       if (killSignal != 0) {
         exitGroup(ExitStatus.killed(killSignal));
       }
@@ -163,9 +224,7 @@ public final class Task {
     for (int r = REG_RAX; r <= REG_R15; r += 8) {
       vcpu.setReg(r, 0);
     }
-    vcpu.setReg(REG_RIP, entry);
-    vcpu.setReg(REG_RSP, sp);
-    vcpu.setReg(REG_RFLAGS, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
+    vcpu.setUserContext(entry, sp, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
     vcpu.setFsBase(0);
   }
 
@@ -198,19 +257,41 @@ public final class Task {
             return;
           }
           if (r != Kernel.NO_RETURN) {
-            vcpu.completeSyscall(r);
+            long[] ctx = registers();
+            ctx[REG_RIP / 8] = ctx[REG_RCX / 8];
+            ctx[REG_RFLAGS / 8] = ctx[REG_R11 / 8];
+            ctx[REG_RAX / 8] = r;
+            int sig = nextDeliverable();
+            if (r == -dev.jvisor.host.Errno.EINTR && sig != 0 && restartable(nr)
+                && (sigactions[sig][1] & SignalFrames.SA_RESTART) != 0 && sigactions[sig][0] > 1) {
+              ctx[REG_RIP / 8] -= 2; // back onto the SYSCALL instruction, with the number in RAX again
+              ctx[REG_RAX / 8] = nr;
+            }
+            vcpu.completeSyscall(ctx[REG_RAX / 8]);
+            if (ctx[REG_RIP / 8] != ctx[REG_RCX / 8]) {
+              vcpu.setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
+            }
+            deliverSignals(ctx, false);
+          } else {
+            deliverSignals(null, false);
           }
         }
         case FAULT -> handleFault();
-        case INTERRUPTED -> {
-          // A kick with nothing to do (the kill check above handles kills): run again.
-        }
+        case INTERRUPTED -> deliverSignals(null, false);
         case DEAD -> {
           kernel.warn("task " + tid + ": " + vcpu.exitDetail());
           exitGroup(ExitStatus.killed(Signals.SIGSEGV));
         }
       }
     }
+  }
+
+  /** Syscalls that SA_RESTART may restart (Linux's ERESTARTSYS cases; sleeps and polls return EINTR). */
+  private static boolean restartable(int nr) {
+    return switch (nr) {
+      case 35, 230, 7, 271, 23, 270, 232, 281, 34, 130, 128 -> false;
+      default -> true;
+    };
   }
 
   private void handleFault() {
@@ -229,16 +310,169 @@ public final class Task {
       kernel.warn(String.format("task %d: vector %d error 0x%x at rip 0x%x addr 0x%x: signal %d", tid, vector,
           vcpu.faultErrorCode(), vcpu.faultRip(), vcpu.faultAddress(), sig));
     }
-    // Handlers for synchronous signals arrive with the processes issue; the default action ends the process.
-    exitGroup(ExitStatus.killed(sig));
+    long handler = sigactions[sig][0];
+    boolean blocked = (sigmask & bit(sig)) != 0;
+    if (handler <= Signals.SIG_IGN || blocked) {
+      exitGroup(ExitStatus.killed(sig)); // a synchronous fault cannot be ignored or blocked
+      return;
+    }
+    int code = vector == X86.VEC_PF ? ((vcpu.faultErrorCode() & X86.PF_PRESENT) != 0 ? 2 : 1) : 0;
+    long[] ctx = registers();
+    long[] user = vcpu.faultContext();
+    ctx[REG_RIP / 8] = user[0];
+    ctx[REG_RFLAGS / 8] = user[1];
+    ctx[REG_RSP / 8] = user[2];
+    deliver(sig, SignalFrames.faultInfo(sig, code, vector == X86.VEC_PF ? vcpu.faultAddress() : user[0]), ctx,
+        true);
+  }
+
+  private static long bit(int sig) {
+    return 1L << (sig - 1);
+  }
+
+  /** Queues {@code sig} for this task and makes it notice (kicks it out of the guest or a blocking wait). */
+  public void sendSignal(int sig, byte[] info) {
+    if (sig == Signals.SIGKILL) {
+      kill(Signals.SIGKILL);
+      return;
+    }
+    synchronized (this) {
+      pending |= bit(sig);
+      pendingInfo[sig] = info != null ? info : SignalFrames.userInfo(sig, 0);
+    }
+    if ((sigmask & bit(sig)) == 0) {
+      Vcpu v = vcpu;
+      if (v != null && Thread.currentThread() != thread) {
+        v.kick();
+        Thread th = thread;
+        if (th != null) {
+          th.interrupt();
+        }
+      }
+    }
+  }
+
+  /** True when a signal that is not blocked waits (blocking syscalls return EINTR). */
+  public boolean signalPending() {
+    return (pending & ~sigmask) != 0 || killSignal != 0;
+  }
+
+  private synchronized int nextDeliverable() {
+    long ready = pending & ~sigmask;
+    return ready == 0 ? 0 : Long.numberOfTrailingZeros(ready) + 1;
+  }
+
+  /**
+   * Runs pending signals' actions before returning to user mode: ignore, terminate, or build a frame and enter
+   * the handler. {@code ctx} is the user context to save (null: read it from the vCPU, which is in user mode).
+   */
+  private void deliverSignals(long[] ctx, boolean atFault) {
+    Thread.interrupted(); // a wake-up interrupt has done its job
+    while (!exiting) {
+      int sig;
+      byte[] info;
+      synchronized (this) {
+        sig = nextDeliverable();
+        if (sig == 0) {
+          if (suspendMask != null) {
+            setSigmask(suspendMask); // nothing ran a handler: sigsuspend's caller mask is back
+            suspendMask = null;
+          }
+          return;
+        }
+        pending &= ~bit(sig);
+        info = pendingInfo[sig];
+        pendingInfo[sig] = null;
+      }
+      long handler = sigactions[sig][0];
+      if (handler == Signals.SIG_IGN || (handler == Signals.SIG_DFL && (Signals.ignoredByDefault(sig)
+          || Signals.stopsByDefault(sig)))) {
+        continue; // job-control stops are not implemented: stop signals are ignored
+      }
+      if (handler == Signals.SIG_DFL) {
+        exitGroup(ExitStatus.killed(sig));
+        return;
+      }
+      if (ctx == null) {
+        ctx = registers();
+      }
+      deliver(sig, info, ctx, atFault);
+      return; // one frame at a time; the rest are delivered when the handler returns
+    }
+  }
+
+  private void deliver(int sig, byte[] info, long[] ctx, boolean atFault) {
+    long[] act = sigactions[sig];
+    long flags = act[1];
+    long altTop = 0;
+    if ((flags & SignalFrames.SA_ONSTACK) != 0 && altStackSize != 0 && !onAltStack) {
+      altTop = altStackSp + altStackSize;
+    }
+    long savedMask = suspendMask != null ? suspendMask : sigmask;
+    suspendMask = null;
+    long frame = SignalFrames.build(mm, vcpu, ctx, altTop, act[2], savedMask, info);
+    if (frame < 0) {
+      exitGroup(ExitStatus.killed(Signals.SIGSEGV)); // no usable stack for the frame: Linux forces SIGSEGV
+      return;
+    }
+    long newMask = sigmask | act[3];
+    if ((flags & SignalFrames.SA_NODEFER) == 0) {
+      newMask |= bit(sig);
+    }
+    setSigmask(newMask);
+    if ((flags & SignalFrames.SA_RESETHAND) != 0) {
+      java.util.Arrays.fill(act, 0);
+    }
+    vcpu.setReg(REG_RDI, sig);
+    vcpu.setReg(REG_RSI, frame + SignalFrames.INFO_OFF);
+    vcpu.setReg(REG_RDX, frame + SignalFrames.UC_OFF);
+    vcpu.setReg(REG_RAX, 0);
+    long rflags = ctx[REG_RFLAGS / 8] & ~(X86.RFLAGS_DF | X86.RFLAGS_TF);
+    if (atFault) {
+      vcpu.setFaultReturn(act[0], rflags, frame);
+    } else {
+      vcpu.setUserContext(act[0], frame, rflags);
+    }
+  }
+
+  /** rt_sigreturn: back to the context saved in the frame below RSP. */
+  public long sigreturn() {
+    long[] mask = new long[1];
+    long[] ctx = SignalFrames.restore(mm, vcpu, vcpu.reg(REG_RSP), mask);
+    if (ctx == null) {
+      exitGroup(ExitStatus.killed(Signals.SIGSEGV));
+      return Kernel.NO_RETURN;
+    }
+    for (int r = REG_RAX; r <= REG_R15; r += 8) {
+      if (r != REG_RSP) {
+        vcpu.setReg(r, ctx[r / 8]);
+      }
+    }
+    setSigmask(mask[0]);
+    vcpu.setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
+    return Kernel.NO_RETURN;
+  }
+
+  /** sigaltstack(2) state: {sp, flags, size}. */
+  public long[] altStack() {
+    return new long[] {altStackSp, altStackSize == 0 ? 2 : 0, altStackSize};
+  }
+
+  public void setAltStack(long sp, long size) {
+    altStackSp = sp;
+    altStackSize = size;
+  }
+
+  public synchronized long pendingMask() {
+    return pending;
   }
 
   /** Records a successful execve for /proc and comm. */
-  public void execed(String exe, java.util.List<String> argv, java.util.List<String> envp) {
+  public void execed(String exe, String requested, java.util.List<String> argv, java.util.List<String> envp) {
     tg.exe = exe;
     tg.argv = java.util.List.copyOf(argv);
     tg.envp = java.util.List.copyOf(envp);
-    setComm(SandboxImpl.basename(exe));
+    setComm(SandboxImpl.basename(requested)); // Linux names the task after the path given to execve
   }
 
   /** The pending fatal signal, or 0. */
@@ -256,6 +490,12 @@ public final class Task {
 
   public void setSigmask(long m) {
     sigmask = m & ~((1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1)));
+  }
+
+  /** rt_sigsuspend: {@code temporary} applies until a signal is delivered; the frame then saves {@code old}. */
+  public void suspendWith(long temporary, long old) {
+    suspendMask = old;
+    setSigmask(temporary);
   }
 
   public long cpuNanos() {

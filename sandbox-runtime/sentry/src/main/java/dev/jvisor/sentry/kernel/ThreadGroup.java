@@ -28,6 +28,12 @@ public final class ThreadGroup {
   final long startNanos = System.nanoTime();
   final long[][] rlimits = new long[RLIM_NLIMITS][];
   volatile ExitStatus pendingStatus;
+  /** The parent process (null for processes the host started); guarded by Kernel.waitLock. */
+  ThreadGroup parent;
+  final List<ThreadGroup> children = new java.util.ArrayList<>();
+  /** Exited but not yet reaped by its parent; guarded by Kernel.waitLock. */
+  boolean zombie;
+  ExitStatus zombieStatus;
 
   ThreadGroup(int pid, int ppid) {
     this.pid = pid;
@@ -53,7 +59,32 @@ public final class ThreadGroup {
   }
 
   public int ppid() {
-    return ppid;
+    ThreadGroup p = parent;
+    return p != null ? p.pid : ppid;
+  }
+
+  public int pgid() {
+    return pgid;
+  }
+
+  public int sid() {
+    return sid;
+  }
+
+  public void setPgid(int g) {
+    pgid = g;
+  }
+
+  /** setsid: a new session and process group led by this process. */
+  public void setSession(int s) {
+    sid = s;
+    pgid = s;
+  }
+
+  synchronized void copyLimitsFrom(ThreadGroup other) {
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
+      rlimits[i] = other.rlimit(i);
+    }
   }
 
   public synchronized long[] rlimit(int resource) {

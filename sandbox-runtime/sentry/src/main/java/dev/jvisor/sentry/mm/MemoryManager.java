@@ -35,6 +35,7 @@ public final class MemoryManager {
   private final PhysicalMemory memory;
   private final PageTable pageTable;
   private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
   private long mmapTop;
   private long brkStart;
   private long brk;
@@ -538,6 +539,49 @@ public final class MemoryManager {
       at += n;
     }
     return null;
+  }
+
+  /** Another task shares this address space (CLONE_VM). */
+  public void retain() {
+    users.incrementAndGet();
+  }
+
+  /** A sharing task is gone; the last one frees the address space. */
+  public void release() {
+    if (users.decrementAndGet() == 0) {
+      destroy();
+    }
+  }
+
+  /**
+   * fork(2): a new address space with the same VMAs and a private copy of every populated page. (Copying is
+   * eager: a copy-on-write scheme would need write-protect faults, each ~40 us on PVM.)
+   */
+  public synchronized MemoryManager fork() {
+    MemoryManager child = new MemoryManager(platform);
+    child.mmapTop = mmapTop;
+    child.brkStart = brkStart;
+    child.brk = brk;
+    byte[] page = new byte[(int) PAGE_SIZE];
+    for (Vma v : vmas.values()) {
+      child.vmas.put(v.start, v);
+      for (long va = v.start; va < v.end; va += PAGE_SIZE) {
+        long pte = pageTable.lookup(va);
+        long frame = pte & PTE_ADDR_MASK;
+        if (frame == 0) {
+          continue;
+        }
+        long copy = memory.allocateFrame();
+        if (copy < 0) {
+          child.destroy();
+          return null;
+        }
+        memory.read(frame, page, 0, page.length);
+        memory.write(copy, page, 0, page.length);
+        child.pageTable.map(va, copy | (pte & ~PTE_ADDR_MASK));
+      }
+    }
+    return child;
   }
 
   /** Frees every page and page table of this address space. */

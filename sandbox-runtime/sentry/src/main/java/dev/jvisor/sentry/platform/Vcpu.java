@@ -16,6 +16,23 @@ public interface Vcpu extends AutoCloseable {
   /** Completes the syscall that made {@link #run()} return: result in RAX, resume after the SYSCALL. */
   void completeSyscall(long result);
 
+  /**
+   * Sets where user mode resumes (execve, a clone child, signal delivery and sigreturn): at a syscall exit on
+   * hardware KVM this goes through RCX/R11 for SYSRETQ; otherwise RIP and RFLAGS are set directly.
+   */
+  void setUserContext(long rip, long rsp, long rflags);
+
+  /** After a FAULT exit: the user context (rip, rflags, rsp) the exception stub will return to. */
+  long[] faultContext();
+
+  /** After a FAULT exit: makes the exception stub return to another user context (signal delivery). */
+  void setFaultReturn(long rip, long rflags, long rsp);
+
+  /** The user FPU/SSE/AVX state (KVM_GET_XSAVE, 4096 bytes). */
+  byte[] saveFpu();
+
+  void restoreFpu(byte[] state);
+
   /** Switches the address space this vCPU runs with (CR3). */
   void setPageTableRoot(long gpa);
 

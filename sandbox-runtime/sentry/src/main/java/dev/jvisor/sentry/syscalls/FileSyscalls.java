@@ -28,11 +28,12 @@ final class FileSyscalls {
 
   static void register(SyscallTable t) {
     t.full("read", "fpd", (k, fd, buf, n, a, b, c) -> Args.fd(k, fd).read(k.mm(), buf, Args.checkLen(n)));
-    t.full("write", "fpd", (k, fd, buf, n, a, b, c) -> Args.fd(k, fd).write(k.mm(), buf, Args.checkLen(n)));
+    t.full("write", "fpd", (k, fd, buf, n, a, b, c) -> epipe(k, Args.fd(k, fd).write(k.mm(), buf,
+        Args.checkLen(n))));
     t.full("pread64", "fpdd", (k, fd, buf, n, off, b, c) -> positioned(k, fd, buf, n, off, true));
     t.full("pwrite64", "fpdd", (k, fd, buf, n, off, b, c) -> positioned(k, fd, buf, n, off, false));
     t.full("readv", "fpd", (k, fd, iov, cnt, a, b, c) -> vector(k, fd, iov, cnt, -1, true));
-    t.full("writev", "fpd", (k, fd, iov, cnt, a, b, c) -> vector(k, fd, iov, cnt, -1, false));
+    t.full("writev", "fpd", (k, fd, iov, cnt, a, b, c) -> epipe(k, vector(k, fd, iov, cnt, -1, false)));
     t.full("preadv", "fpdd", (k, fd, iov, cnt, off, b, c) -> vector(k, fd, iov, cnt, off, true));
     t.full("pwritev", "fpdd", (k, fd, iov, cnt, off, b, c) -> vector(k, fd, iov, cnt, off, false));
     t.full("close", "f", (k, fd, a, b, c, d, e) -> {
@@ -114,11 +115,29 @@ final class FileSyscalls {
       Args.fd(k, fd);
       return 0;
     });
-    t.partial("poll", "pdd", "Regular files, devices and stdio report ready at once; no blocking on readiness.",
-        (k, fds, n, timeout, a, b, c) -> poll(k, fds, n));
-    t.partial("ppoll", "pdpp", "As poll.", (k, fds, n, ts, a, b, c) -> poll(k, fds, n));
+    t.partial("poll", "pdd", "Pipes report real readiness; files, devices and host stdio are always ready.",
+        (k, fds, n, timeout, a, b, c) -> poll(k, fds, n, timeout < 0 ? -1 : timeout * 1_000_000L));
+    t.partial("ppoll", "pdpp", "As poll; the signal mask argument is ignored.", (k, fds, n, ts, a, b, c) -> {
+      long ns = -1;
+      if (ts != 0) {
+        long[] v = Args.readLongs(k, ts, 2);
+        if (v[0] < 0 || v[1] < 0 || v[1] >= 1_000_000_000L) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        ns = v[0] * 1_000_000_000L + v[1];
+      }
+      return poll(k, fds, n, ns);
+    });
     t.error("sendfile", Errno.EINVAL, "Returns EINVAL so callers fall back to read/write.");
     t.error("copy_file_range", Errno.ENOSYS, "Returns ENOSYS so callers fall back to read/write.");
+  }
+
+  /** A write to a pipe nobody reads raises SIGPIPE as well as returning EPIPE. */
+  private static long epipe(Task k, long r) {
+    if (r == -Errno.EPIPE) {
+      k.sendSignal(dev.jvisor.sentry.kernel.Signals.SIGPIPE, null);
+    }
+    return r;
   }
 
   static long install(Task k, FileDescription f, int min, boolean cloexec) throws ErrnoException {
@@ -298,7 +317,27 @@ final class FileSyscalls {
     return data.length;
   }
 
-  private static long poll(Task k, long fds, long n) throws ErrnoException {
+  /** Polls until something is ready or {@code timeoutNs} (-1 forever) passes; re-checks every millisecond. */
+  private static long poll(Task k, long fds, long n, long timeoutNs) throws ErrnoException {
+    long deadline = timeoutNs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
+    while (true) {
+      long ready = pollOnce(k, fds, n);
+      if (ready != 0 || System.nanoTime() >= deadline) {
+        return ready;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ErrnoException(Errno.EINTR);
+      }
+      if (k.signalPending()) {
+        throw new ErrnoException(Errno.EINTR);
+      }
+    }
+  }
+
+  private static long pollOnce(Task k, long fds, long n) throws ErrnoException {
     if (n < 0 || n > k.fds().limit()) {
       throw new ErrnoException(Errno.EINVAL);
     }
@@ -314,8 +353,8 @@ final class FileSyscalls {
       short revents = 0;
       if (fd >= 0) {
         try {
-          k.fds().get(fd);
-          revents = (short) (events & (0x001 | 0x004)); // POLLIN | POLLOUT
+          int r = k.fds().get(fd).readiness();
+          revents = (short) ((events & r) | (r & (8 | 16))); // POLLERR and POLLHUP are always reported
         } catch (ErrnoException e) {
           revents = 0x020; // POLLNVAL
         }

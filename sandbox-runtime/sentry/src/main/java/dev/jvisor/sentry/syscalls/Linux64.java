@@ -15,6 +15,7 @@ public final class Linux64 {
     SignalSyscalls.register(t);
     TimeSyscalls.register(t);
     FutexSyscalls.register(t);
+    PipeSyscalls.register(t);
     InfoSyscalls.register(t);
     Unsupported.register(t);
     return t;

@@ -1,6 +1,7 @@
 package dev.jvisor.sentry.syscalls;
 
 import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.CloneFlags;
 import dev.jvisor.sentry.kernel.Exec;
 import dev.jvisor.sentry.kernel.ExitStatus;
 import dev.jvisor.sentry.kernel.Kernel;
@@ -29,7 +30,7 @@ final class ProcessSyscalls {
 
   static void register(SyscallTable t) {
     t.full("exit", "d", (k, code, a, b, c, d, e) -> {
-      k.exitGroup(ExitStatus.exited((int) code)); // single-threaded until the processes issue: exit == exit_group
+      k.exitThread((int) code);
       return 0;
     });
     t.full("exit_group", "d", (k, code, a, b, c, d, e) -> {
@@ -56,15 +57,24 @@ final class ProcessSyscalls {
           (k, a, b, c, d, e, f) -> 0);
     }
     t.full("getpgrp", "", (k, a, b, c, d, e, f) -> k.threadGroup().pid());
-    t.partial("getpgid", "d", "Process groups arrive with the processes issue: the caller's own.",
-        (k, pid, a, b, c, d, e) -> self(k, pid));
-    t.partial("getsid", "d", "As getpgid.", (k, pid, a, b, c, d, e) -> self(k, pid));
-    t.partial("setpgid", "dd", "Accepted for the caller only.", (k, pid, pg, a, b, c, d) -> {
-      self(k, pid);
+    t.full("getpgid", "d", (k, pid, a, b, c, d, e) -> target(k, pid).pgid());
+    t.full("getsid", "d", (k, pid, a, b, c, d, e) -> target(k, pid).sid());
+    t.full("setpgid", "dd", (k, pid, pg, a, b, c, d) -> {
+      if (pg < 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      ThreadGroup tg = target(k, pid);
+      tg.setPgid(pg == 0 ? tg.pid() : (int) pg);
       return 0;
     });
-    t.partial("setsid", "", "The caller is already its own session leader.", (k, a, b, c, d, e, f) ->
-        k.threadGroup().pid());
+    t.full("setsid", "", (k, a, b, c, d, e, f) -> {
+      ThreadGroup tg = k.threadGroup();
+      if (tg.pgid() == tg.pid() && tg.sid() == tg.pid() && tg.pid() != 1) {
+        throw new ErrnoException(Errno.EPERM);
+      }
+      tg.setSession(tg.pid());
+      return tg.pid();
+    });
     t.full("set_tid_address", "p", (k, addr, a, b, c, d, e) -> {
       k.setClearChildTid(addr);
       return k.tid();
@@ -92,20 +102,24 @@ final class ProcessSyscalls {
     t.full("execve", "spp", (k, p, argv, envp, a, b, c) -> execve(k, Args.path(k, p), argv, envp));
     t.partial("execveat", "fsppx", "Paths only (AT_EMPTY_PATH is not supported).",
         (k, dfd, p, argv, envp, fl, c) -> execve(k, Args.at(k, dfd, Args.path(k, p)), argv, envp));
-    t.partial("wait4", "dpxp", "No child processes until the processes issue lands: ECHILD.",
-        (k, a, b, c, d, e, f) -> {
-          throw new ErrnoException(Errno.ECHILD);
-        });
-    t.partial("waitid", "ddpxp", "As wait4.", (k, a, b, c, d, e, f) -> {
-      throw new ErrnoException(Errno.ECHILD);
+    t.partial("wait4", "dpxp", "Exited children; stopped/continued children are not reported (no job control "
+        + "yet); rusage is zero.", ProcessSyscalls::wait4);
+    t.partial("waitid", "ddpxp", "P_ALL, P_PID, P_PGID with WEXITED; as wait4 otherwise.", ProcessSyscalls::waitid);
+    t.partial("clone", "xpppx", "Processes copy the address space eagerly (no copy-on-write yet); namespaces "
+        + "flags are ignored.", (k, flags, stack, ptid, ctid, tls, f) ->
+        k.kernel().clone(k, flags, stack, ptid, ctid, tls));
+    t.full("fork", "", (k, a, b, c, d, e, f) -> k.kernel().clone(k, Signals.SIGCHLD, 0, 0, 0, 0));
+    t.full("vfork", "", (k, a, b, c, d, e, f) -> k.kernel().clone(k,
+        CloneFlags.VM | CloneFlags.VFORK | Signals.SIGCHLD, 0, 0, 0, 0));
+    t.partial("clone3", "pd", "As clone; set_tid and cgroup are not supported.", (k, args, size, a, b, c, d) -> {
+      if (size < 64 || size > 4096) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      long[] ca = Args.readLongs(k, args, 8); // flags, pidfd, child_tid, parent_tid, exit_signal, stack, size, tls
+      long stack = ca[5] == 0 ? 0 : ca[5] + ca[6];
+      return k.kernel().clone(k, ca[0] | (ca[4] & 0xff), stack, ca[3], ca[2], ca[7]);
     });
-    for (String n : new String[] {"clone", "fork", "vfork", "clone3"}) {
-      t.error(n, Errno.EAGAIN, "Process and thread creation arrive with the processes issue: EAGAIN.");
-    }
-    t.partial("kill", "dd", "Signals to the caller's own process take their default action.",
-        (k, pid, sig, a, b, c, d) -> signalSelf(k, pid, sig));
-    t.partial("tgkill", "ddd", "As kill.", (k, tg, tid, sig, a, b, c) -> signalSelf(k, tg, sig));
-    t.partial("tkill", "dd", "As kill.", (k, tid, sig, a, b, c, d) -> signalSelf(k, tid, sig));
+
     t.partial("personality", "x", "Only PER_LINUX (0) and the query 0xffffffff.", (k, p, a, b, c, d, e) -> {
       if (p != 0 && (p & 0xffffffffL) != 0xffffffffL) {
         throw new ErrnoException(Errno.EINVAL);
@@ -120,6 +134,56 @@ final class ProcessSyscalls {
           return 0;
         });
     t.partial("capset", "pp", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
+  }
+
+  private static ThreadGroup target(Task k, long pid) throws ErrnoException {
+    if (pid == 0) {
+      return k.threadGroup();
+    }
+    ThreadGroup tg = k.kernel().threadGroup((int) pid);
+    if (tg == null) {
+      throw new ErrnoException(Errno.ESRCH);
+    }
+    return tg;
+  }
+
+  private static long wait4(Task k, long pid, long status, long options, long rusage, long a, long b)
+      throws ErrnoException {
+    if ((options & ~(1 | 2 | 8 | 0x40000000 | 0x80000000L | 0x20000000)) != 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    long[] r = k.kernel().waitChild(k, (int) pid, (options & 1) != 0);
+    if (r == null) {
+      return 0;
+    }
+    if (status != 0) {
+      Args.writeInt(k, status, (int) r[1]);
+    }
+    if (rusage != 0) {
+      Args.write(k, rusage, new byte[144]);
+    }
+    return r[0];
+  }
+
+  private static long waitid(Task k, long idtype, long id, long infop, long options, long rusage, long b)
+      throws ErrnoException {
+    int pid = switch ((int) idtype) {
+      case 0 -> -1; // P_ALL
+      case 1 -> (int) id; // P_PID
+      case 2 -> id == 0 ? 0 : (int) -id; // P_PGID
+      default -> throw new ErrnoException(Errno.EINVAL);
+    };
+    long[] r = k.kernel().waitChild(k, pid, (options & 1) != 0);
+    if (infop != 0) {
+      java.nio.ByteBuffer si = java.nio.ByteBuffer.allocate(128).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      if (r != null) {
+        boolean killed = r[3] != 0;
+        si.putInt(0, Signals.SIGCHLD).putInt(8, killed ? 2 : 1).putInt(16, (int) r[0]).putInt(20, 0)
+            .putInt(24, (int) (killed ? r[3] : r[2]));
+      }
+      Args.write(k, infop, si.array());
+    }
+    return 0;
   }
 
   private static long zeros3(Task k, long a, long b, long c, long d, long e, long f) throws ErrnoException {
@@ -279,7 +343,8 @@ final class ProcessSyscalls {
     }
     MemoryManager old = k.mm();
     k.setMm(loaded.mm());
-    old.destroy();
+    old.release(); // a vfork parent still uses it
+    k.releaseVfork();
     k.fds().closeOnExec();
     long[][] acts = k.sigactions();
     for (long[] act : acts) {
@@ -287,7 +352,7 @@ final class ProcessSyscalls {
         java.util.Arrays.fill(act, 0);
       }
     }
-    k.execed(loaded.image().execPath(), argv, envp);
+    k.execed(loaded.image().execPath(), path, argv, envp);
     k.startUser(loaded.image().entry(), loaded.image().stackPointer());
     return Kernel.NO_RETURN;
   }

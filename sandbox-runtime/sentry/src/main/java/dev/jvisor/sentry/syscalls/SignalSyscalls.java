@@ -13,31 +13,104 @@ final class SignalSyscalls {
   private SignalSyscalls() {}
 
   static void register(SyscallTable t) {
-    t.partial("rt_sigaction", "dppd", "Dispositions are recorded; handlers are not invoked yet (default actions "
-        + "apply).", SignalSyscalls::sigaction);
-    t.partial("rt_sigprocmask", "dppd", "The mask is recorded.", SignalSyscalls::sigprocmask);
-    t.partial("sigaltstack", "pp", "Recorded as disabled.", (k, ss, oss, a, b, c, d) -> {
+    t.full("rt_sigaction", "dppd", SignalSyscalls::sigaction);
+    t.full("rt_sigprocmask", "dppd", SignalSyscalls::sigprocmask);
+    t.full("rt_sigreturn", "", (k, a, b, c, d, e, f) -> k.sigreturn());
+    t.full("sigaltstack", "pp", (k, ss, oss, a, b, c, d) -> {
+      long[] cur = k.altStack();
+      if (ss != 0) {
+        long[] v = Args.readLongs(k, ss, 3); // ss_sp, ss_flags, ss_size
+        if ((v[1] & 2) != 0) {
+          k.setAltStack(0, 0);
+        } else {
+          if (v[2] < 2048) {
+            throw new ErrnoException(Errno.ENOMEM);
+          }
+          k.setAltStack(v[0], v[2]);
+        }
+      }
       if (oss != 0) {
-        Args.writeLongs(k, oss, 0, 2 /* SS_DISABLE */, 0);
+        Args.writeLongs(k, oss, cur[0], cur[1], cur[2]);
       }
       return 0;
     });
-    t.partial("rt_sigpending", "pd", "Nothing is ever pending yet.", (k, set, size, a, b, c, d) -> {
-      Args.writeLongs(k, set, 0);
+    t.full("rt_sigpending", "pd", (k, set, size, a, b, c, d) -> {
+      Args.writeLongs(k, set, k.pendingMask());
       return 0;
     });
-    t.partial("pause", "", "Sleeps until the process is killed.", (k, a, b, c, d, e, f) -> sleepUntilKilled());
-    t.partial("rt_sigsuspend", "pd", "Sleeps until the process is killed.",
-        (k, a, b, c, d, e, f) -> sleepUntilKilled());
+    t.full("pause", "", (k, a, b, c, d, e, f) -> waitForSignal(k));
+    t.full("rt_sigsuspend", "pd", (k, set, size, a, b, c, d) -> {
+      if (size != 8) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      k.suspendWith(Args.readLongs(k, set, 1)[0], k.sigmask());
+      return waitForSignal(k);
+    });
+    t.partial("kill", "dd", "Process groups and -1 reach every matching sandbox process.", SignalSyscalls::kill);
+    t.full("tgkill", "ddd", (k, tgid, tid, sig, a, b, c) -> toTask(k, (int) tid, (int) sig));
+    t.full("tkill", "dd", (k, tid, sig, a, b, c, d) -> toTask(k, (int) tid, (int) sig));
   }
 
-  private static long sleepUntilKilled() throws ErrnoException {
-    try {
-      Thread.sleep(Long.MAX_VALUE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Sleeps until a signal arrives, then EINTR (the loop delivers it). */
+  private static long waitForSignal(Task k) throws ErrnoException {
+    while (!k.signalPending()) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // woken by a signal: check again
+      }
     }
     throw new ErrnoException(Errno.EINTR);
+  }
+
+  private static long kill(Task k, long pid, long sig, long a, long b, long c, long d) throws ErrnoException {
+    if (sig < 0 || sig > Signals.NSIG) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    var kernel = k.kernel();
+    java.util.List<dev.jvisor.sentry.kernel.ThreadGroup> targets;
+    if (pid > 0) {
+      var tg = kernel.threadGroup((int) pid);
+      if (tg == null) {
+        throw new ErrnoException(Errno.ESRCH);
+      }
+      targets = java.util.List.of(tg);
+    } else if (pid == 0) {
+      targets = kernel.processGroup(k.threadGroup().pgid());
+    } else if (pid == -1) {
+      targets = new java.util.ArrayList<>();
+      for (int p : kernel.pids()) {
+        var tg = kernel.threadGroup(p);
+        if (tg != null && p != 1 && tg != k.threadGroup()) {
+          targets.add(tg);
+        }
+      }
+    } else {
+      targets = kernel.processGroup((int) -pid);
+    }
+    if (targets.isEmpty()) {
+      throw new ErrnoException(Errno.ESRCH);
+    }
+    if (sig != 0) {
+      for (var tg : targets) {
+        kernel.signalThreadGroup(tg, (int) sig, k.threadGroup().pid());
+      }
+    }
+    return 0;
+  }
+
+  private static long toTask(Task k, int tid, int sig) throws ErrnoException {
+    if (sig < 0 || sig > Signals.NSIG) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    Task target = k.kernel().task(tid);
+    if (target == null) {
+      throw new ErrnoException(Errno.ESRCH);
+    }
+    if (sig != 0) {
+      target.sendSignal(sig, null);
+    }
+    return 0;
   }
 
   private static long sigaction(Task k, long sig, long act, long oact, long size, long a, long b)

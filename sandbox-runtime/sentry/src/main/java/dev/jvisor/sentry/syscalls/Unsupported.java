@@ -10,6 +10,10 @@ final class Unsupported {
   static void register(SyscallTable t) {
     t.error("socket", Errno.EAFNOSUPPORT, "Networking is not implemented yet: EAFNOSUPPORT.");
     t.error("socketpair", Errno.EAFNOSUPPORT, "Networking is not implemented yet: EAFNOSUPPORT.");
+    for (String n : new String[] {"getpeername", "getsockname", "getsockopt", "setsockopt", "shutdown", "accept",
+        "accept4", "listen", "bind", "connect", "sendto", "recvfrom", "sendmsg", "recvmsg"}) {
+      t.error(n, Errno.ENOTSOCK, "No sockets exist yet: ENOTSOCK.");
+    }
     t.error("ptrace", Errno.EPERM, "Tracing other processes is not allowed: EPERM.");
     t.error("mount", Errno.EPERM, "Mounts are fixed when the sandbox starts: EPERM.");
     t.error("umount2", Errno.EPERM, "Mounts are fixed when the sandbox starts: EPERM.");
@@ -24,6 +28,9 @@ final class Unsupported {
     t.error("userfaultfd", Errno.ENOSYS, "ENOSYS.");
     t.error("membarrier", Errno.ENOSYS, "ENOSYS.");
     t.error("mincore", Errno.ENOSYS, "ENOSYS.");
+    t.error("get_mempolicy", Errno.ENOSYS, "NUMA policies are not supported: ENOSYS.");
+    t.error("set_mempolicy", Errno.ENOSYS, "NUMA policies are not supported: ENOSYS.");
+    t.error("mbind", Errno.ENOSYS, "NUMA policies are not supported: ENOSYS.");
     t.error("openat2", Errno.ENOSYS, "ENOSYS: callers fall back to openat.");
   }
 }

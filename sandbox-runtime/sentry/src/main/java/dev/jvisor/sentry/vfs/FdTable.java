@@ -11,6 +11,23 @@ public final class FdTable {
 
   private final TreeMap<Integer, Slot> fds = new TreeMap<>();
   private int limit = 1024;
+  private int users = 1;
+
+  /** Another task shares this table (CLONE_FILES). */
+  public synchronized void retain() {
+    users++;
+  }
+
+  /** A sharing task is gone; the last one closes every file. */
+  public void release() {
+    boolean last;
+    synchronized (this) {
+      last = --users == 0;
+    }
+    if (last) {
+      closeAll();
+    }
+  }
 
   public synchronized int limit() {
     return limit;

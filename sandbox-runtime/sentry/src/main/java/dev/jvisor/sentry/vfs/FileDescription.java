@@ -123,6 +123,11 @@ public abstract class FileDescription {
     return null;
   }
 
+  /** poll(2) readiness: POLLIN 1, POLLOUT 4, POLLERR 8, POLLHUP 16. Files and devices are always ready. */
+  public int readiness() {
+    return 1 | 4;
+  }
+
   public long ioctl(MemoryManager mm, int request, long arg) {
     return -Errno.ENOTTY;
   }

@@ -34,6 +34,8 @@ public final class KvmMachine implements Platform {
   private final long scratch;
   private final byte[] cpuid;
   private final AtomicInteger nextVcpu = new AtomicInteger();
+  /** vCPUs of tasks that ended: KVM cannot destroy a vCPU before its VM, so they are reused. */
+  private final java.util.ArrayDeque<KvmVcpu> idle = new java.util.ArrayDeque<>();
 
   public KvmMachine(long memoryBytes, Flavour flavour) {
     String cause = Kvm.unavailabilityCause();
@@ -156,9 +158,16 @@ public final class KvmMachine implements Platform {
 
   @Override
   public Vcpu newVcpu() {
+    synchronized (this) {
+      KvmVcpu reused = idle.poll();
+      if (reused != null) {
+        reused.reset();
+        return reused;
+      }
+    }
     int id = nextVcpu.getAndIncrement();
     if (id >= Layout.MAX_VCPUS) {
-      throw new IllegalStateException("too many vCPUs");
+      throw new IllegalStateException("too many vCPUs (" + Layout.MAX_VCPUS + ")");
     }
     synchronized (this) {
       // Each vCPU gets its TSS page and exception stack in the shared kernel half.
@@ -185,12 +194,23 @@ public final class KvmMachine implements Platform {
     LibC.madvise(memory.hostAddress(gpa), X86.PAGE_SIZE, LibC.MADV_DONTNEED);
   }
 
+  /** Takes back the vCPU of a task that ended. */
+  synchronized void release(KvmVcpu v) {
+    idle.push(v);
+  }
+
   long scratch() {
     return scratch;
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      for (KvmVcpu v : idle) {
+        v.destroy();
+      }
+      idle.clear();
+    }
     LibC.close(vmFd);
     LibC.close(kvmFd);
     memory.close();

@@ -28,9 +28,12 @@ final class KvmVcpu implements Vcpu {
   private final long stackTop;
   private final long[] stackFrames;
   private final long scratch;
+  private final long tssVa;
   private volatile long thread;
   private volatile boolean kicked;
   private int dirty;
+  /** Hardware flavour: stopped inside the ring-0 syscall stub, so the way back to ring 3 is SYSRETQ. */
+  private boolean atHwSyscall;
   private String detail = "";
   private int faultVector;
   private long faultError;
@@ -46,15 +49,26 @@ final class KvmVcpu implements Vcpu {
         LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0));
     this.run = LibC.buffer(runAddress, machine.runSize());
     this.scratch = LibC.allocate(8192);
+    this.tssVa = areaVa;
     this.thread = LibC.pthread_self();
     LibC.installKickHandler();
     setCpuid();
-    setSregs(areaVa);
-    setMsrs();
     if (machine.flavour() == Flavour.HARDWARE) {
       setXcr0();
     }
-    // Start with registers fetched once so the sync area holds a complete state to edit.
+    reset();
+  }
+
+  /**
+   * Puts the vCPU into the state a new task starts from: ring 3 user segments (a task that died inside a fault
+   * stub left it in ring 0), syscall MSRs, and registers loaded into the sync area. Binds it to the calling thread.
+   */
+  void reset() {
+    thread = LibC.pthread_self();
+    kicked = false;
+    run.put(RUN_IMMEDIATE_EXIT, (byte) 0);
+    setSregs(tssVa);
+    setMsrs();
     LibC.check("KVM_GET_REGS", LibC.ioctl(fd, KVM_GET_REGS, scratch));
     ByteBuffer regs = LibC.buffer(scratch, SIZEOF_REGS);
     for (int i = 0; i < SIZEOF_REGS; i += 8) {
@@ -140,6 +154,7 @@ final class KvmVcpu implements Vcpu {
       run.putLong(RUN_DIRTY_REGS, dirty);
       int rc = LibC.ioctl(fd, KVM_RUN, 0);
       dirty = 0;
+      atHwSyscall = false;
       if (rc < 0) {
         int e = LibC.errno();
         run.put(RUN_IMMEDIATE_EXIT, (byte) 0);
@@ -176,6 +191,7 @@ final class KvmVcpu implements Vcpu {
             return ExitKind.FAULT;
           }
           if (port == GuestCode.SYSCALL_PORT) {
+            atHwSyscall = true;
             return ExitKind.SYSCALL;
           }
           detail = "unexpected I/O exit on port 0x" + Integer.toHexString(port);
@@ -221,19 +237,33 @@ final class KvmVcpu implements Vcpu {
     machine.memory().putLong(stackFrames[(int) (off >>> 12)] + (off & 0xFFF), value);
   }
 
-  /** User context of the last fault as the stub will restore it: {rip, cs, rflags, rsp, ss}. */
-  long[] faultFrame() {
-    long rsp = reg(REG_RSP) + 16;
-    return new long[] {readStack(rsp), readStack(rsp + 8), readStack(rsp + 16), readStack(rsp + 24),
-        readStack(rsp + 32)};
+  @Override
+  public long[] faultContext() {
+    long frame = reg(REG_RSP) + 16; // past vector and error code: rip, cs, rflags, rsp, ss
+    return new long[] {readStack(frame), readStack(frame + 16), readStack(frame + 24)};
   }
 
-  /** Edits the interrupt frame so iretq resumes elsewhere (signal delivery after a fault). */
-  void setFaultReturn(long rip, long rflags, long rsp) {
+  @Override
+  public void setFaultReturn(long rip, long rflags, long rsp) {
     long frame = reg(REG_RSP) + 16;
     writeStack(frame, rip);
-    writeStack(frame + 16, rflags);
+    writeStack(frame + 16, (rflags & X86.RFLAGS_USER_MASK) | X86.RFLAGS_FIXED | X86.RFLAGS_IF);
     writeStack(frame + 24, rsp);
+  }
+
+  @Override
+  public byte[] saveFpu() {
+    LibC.check("KVM_GET_XSAVE", LibC.ioctl(fd, KVM_GET_XSAVE, scratch));
+    byte[] out = new byte[4096];
+    LibC.copyOut(scratch, out, 0, out.length);
+    return out;
+  }
+
+  @Override
+  public void restoreFpu(byte[] state) {
+    LibC.copyIn(scratch, state, 0, 4096);
+    // The guest handed this back through its signal frame: keep the XSAVE header sane or KVM refuses it.
+    LibC.check("KVM_SET_XSAVE", LibC.ioctl(fd, KVM_SET_XSAVE, scratch));
   }
 
   @Override
@@ -259,10 +289,17 @@ final class KvmVcpu implements Vcpu {
     dirty |= KVM_SYNC_X86_REGS;
   }
 
-  /** Sets where the next syscall return lands and with what flags (execve, sigreturn). */
-  void setUserReturn(long rip, long rflags) {
-    run.putLong(R + REG_RCX, rip);
-    run.putLong(R + REG_R11, rflags);
+  @Override
+  public void setUserContext(long rip, long rsp, long rflags) {
+    long flags = (rflags & X86.RFLAGS_USER_MASK) | X86.RFLAGS_FIXED | X86.RFLAGS_IF;
+    if (atHwSyscall) {
+      run.putLong(R + REG_RCX, rip);
+      run.putLong(R + REG_R11, flags);
+    } else {
+      run.putLong(R + REG_RIP, rip);
+      run.putLong(R + REG_RFLAGS, flags);
+    }
+    run.putLong(R + REG_RSP, rsp);
     dirty |= KVM_SYNC_X86_REGS;
   }
 
@@ -334,8 +371,13 @@ final class KvmVcpu implements Vcpu {
     thread = LibC.pthread_self();
   }
 
+  /** The task is done with this vCPU: back to the machine's pool. */
   @Override
   public void close() {
+    machine.release(this);
+  }
+
+  void destroy() {
     LibC.munmap(runAddress, machine.runSize());
     LibC.close(fd);
     LibC.free(scratch);

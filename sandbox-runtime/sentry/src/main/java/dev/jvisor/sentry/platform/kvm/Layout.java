@@ -16,7 +16,7 @@ final class Layout {
   static final long VCPU_AREA = KERNEL_BASE + 0x10_0000;
   static final long VCPU_STRIDE = 0x1_0000;
   static final int STACK_PAGES = 4;
-  static final int MAX_VCPUS = 64;
+  static final int MAX_VCPUS = 256;
 
   /** The syscall trampoline (user, read-only, executable) and the exit page just above it, top of the user half. */
   static final long TRAMPOLINE_VA = 0x7fff_ffff_d000L;

@@ -1,0 +1,197 @@
+package dev.jvisor.sentry.fs.pipe;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.mm.MemoryManager;
+import dev.jvisor.sentry.vfs.ErrnoException;
+import dev.jvisor.sentry.vfs.FileDescription;
+import dev.jvisor.sentry.vfs.NodeType;
+import dev.jvisor.sentry.vfs.Stat;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One pipe: 64 KiB of buffer, writes of at most PIPE_BUF (4096) bytes are atomic, readers see EOF once every
+ * write end is closed, writers get EPIPE (and the caller raises SIGPIPE) once every read end is closed.
+ */
+public final class Pipe {
+  public static final int CAPACITY = 65536;
+  public static final int PIPE_BUF = 4096;
+  private static final AtomicLong INODES = new AtomicLong(50_000);
+
+  private final byte[] ring = new byte[CAPACITY];
+  private final long ino = INODES.incrementAndGet();
+  private int head;
+  private int size;
+  private int readers = 1;
+  private int writers = 1;
+
+  public FileDescription readEnd(int flags) {
+    return new End(this, false, flags);
+  }
+
+  public FileDescription writeEnd(int flags) {
+    return new End(this, true, flags | 1);
+  }
+
+  synchronized int available() {
+    return size;
+  }
+
+  synchronized boolean hasWriters() {
+    return writers > 0;
+  }
+
+  synchronized boolean hasReaders() {
+    return readers > 0;
+  }
+
+  private synchronized long read(MemoryManager mm, long va, long len, boolean nonblock) throws InterruptedException {
+    while (size == 0) {
+      if (writers == 0) {
+        return 0;
+      }
+      if (nonblock) {
+        return -Errno.EAGAIN;
+      }
+      wait();
+    }
+    int n = (int) Math.min(len, size);
+    byte[] out = new byte[n];
+    int first = Math.min(n, CAPACITY - head);
+    System.arraycopy(ring, head, out, 0, first);
+    System.arraycopy(ring, 0, out, first, n - first);
+    if (mm.copyOut(va, out, 0, n) < 0) {
+      return -Errno.EFAULT;
+    }
+    head = (head + n) % CAPACITY;
+    size -= n;
+    notifyAll();
+    return n;
+  }
+
+  private synchronized long write(MemoryManager mm, long va, long len, boolean nonblock)
+      throws InterruptedException {
+    long done = 0;
+    while (done < len) {
+      if (readers == 0) {
+        return done > 0 ? done : -Errno.EPIPE;
+      }
+      int free = CAPACITY - size;
+      long want = len - done;
+      // Writes of up to PIPE_BUF bytes go in whole or not at all.
+      if (free == 0 || (len <= PIPE_BUF && free < want)) {
+        if (nonblock) {
+          return done > 0 ? done : -Errno.EAGAIN;
+        }
+        wait();
+        continue;
+      }
+      int n = (int) Math.min(want, free);
+      byte[] in = new byte[n];
+      if (mm.copyIn(va + done, in, 0, n) < 0) {
+        return done > 0 ? done : -Errno.EFAULT;
+      }
+      int tail = (head + size) % CAPACITY;
+      int first = Math.min(n, CAPACITY - tail);
+      System.arraycopy(in, 0, ring, tail, first);
+      System.arraycopy(in, first, ring, 0, n - first);
+      size += n;
+      done += n;
+      notifyAll();
+    }
+    return done;
+  }
+
+  private synchronized void close(boolean writeEnd) {
+    if (writeEnd) {
+      writers--;
+    } else {
+      readers--;
+    }
+    notifyAll();
+  }
+
+  /** One end of the pipe. */
+  static final class End extends FileDescription {
+    private final Pipe pipe;
+    private final boolean writeEnd;
+
+    End(Pipe pipe, boolean writeEnd, int flags) {
+      super(flags);
+      this.pipe = pipe;
+      this.writeEnd = writeEnd;
+    }
+
+    @Override
+    public String path() {
+      return "pipe:[" + pipe.ino + "]";
+    }
+
+    @Override
+    public Stat stat() {
+      return Stat.synthetic(pipe.ino, NodeType.FIFO, 0600, 0, 0);
+    }
+
+    @Override
+    public boolean isStream() {
+      return true;
+    }
+
+    @Override
+    public long read(MemoryManager mm, long va, long len) {
+      if (writeEnd) {
+        return -Errno.EBADF;
+      }
+      try {
+        return pipe.read(mm, va, len, (flags & O_NONBLOCK) != 0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -Errno.EINTR;
+      }
+    }
+
+    @Override
+    public long write(MemoryManager mm, long va, long len) {
+      if (!writeEnd) {
+        return -Errno.EBADF;
+      }
+      try {
+        return pipe.write(mm, va, len, (flags & O_NONBLOCK) != 0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -Errno.EINTR;
+      }
+    }
+
+    @Override
+    public long pread(MemoryManager mm, long va, long len, long off) {
+      return -Errno.ESPIPE;
+    }
+
+    @Override
+    public long ioctl(MemoryManager mm, int request, long arg) {
+      if (request == 0x541B) { // FIONREAD
+        return mm.writeInt(arg, pipe.available()) < 0 ? -Errno.EFAULT : 0;
+      }
+      return -Errno.ENOTTY;
+    }
+
+    @Override
+    public int readiness() {
+      if (writeEnd) {
+        return !pipe.hasReaders() ? 8 : (pipe.available() < CAPACITY ? 4 : 0);
+      }
+      int r = pipe.available() > 0 ? 1 : 0;
+      return pipe.hasWriters() ? r : r | 16;
+    }
+
+    @Override
+    protected void release() {
+      pipe.close(writeEnd);
+    }
+
+    @Override
+    public void truncate(long size) throws ErrnoException {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+  }
+}
