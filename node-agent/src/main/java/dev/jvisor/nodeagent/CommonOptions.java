@@ -22,27 +22,32 @@ public final class CommonOptions {
   static final int API_RETRIES = 3;
   static final Duration API_TIMEOUT = Duration.ofSeconds(10);
 
-  @Option(names = "--host-root", defaultValue = "${env:HOST_ROOT:-/host}", description = "Where the host's / is mounted (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host-root", defaultValue = "${env:HOST_ROOT:-/host}",
+      description = "Where the host's / is mounted (default: ${DEFAULT-VALUE}).")
   Path hostRoot;
 
   @Option(names = "--artifacts", defaultValue = "${env:JVISOR_ARTIFACTS:-/opt/jvisor-dist}",
       description = "Distribution directory to install (default: ${DEFAULT-VALUE}).")
   Path artifacts;
 
-  @Option(names = "--handler", defaultValue = "${env:HANDLER:-jvisor}", description = "Runtime handler (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--handler", defaultValue = "${env:HANDLER:-jvisor}",
+      description = "Runtime handler (default: ${DEFAULT-VALUE}).")
   String handler;
 
-  @Option(names = "--distribution", defaultValue = "${env:CONTAINERD_DISTRIBUTION:-auto}", description = "auto, containerd, k3s, rke2 or k0s (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--distribution", defaultValue = "${env:CONTAINERD_DISTRIBUTION:-auto}",
+      description = "auto, containerd, k3s, rke2 or k0s (default: ${DEFAULT-VALUE}).")
   String distribution;
 
-  @Option(names = "--containerd-config", defaultValue = "${env:CONTAINERD_CONFIG_PATH}", description = "Host path of containerd's config file (default: per distribution).")
+  @Option(names = "--containerd-config", defaultValue = "${env:CONTAINERD_CONFIG_PATH}",
+      description = "Host path of containerd's config file (default: per distribution).")
   String containerdConfig;
 
   @Option(names = "--cri-socket", description = "Host path of the CRI socket (default: per distribution).")
   String criSocket;
 
   @Option(names = "--kvm-device", defaultValue = "/dev/kvm",
-      description = "Device to check (default: ${DEFAULT-VALUE}; the privileged pod sees the host's devices); 'none' skips the check.")
+      description = "Device to check (default: ${DEFAULT-VALUE}; the privileged pod sees the host's devices); "
+          + "'none' skips the check.")
   String kvmDevice;
 
   @Option(names = "--shim-link-dir", defaultValue = "/usr/local/bin",
@@ -51,25 +56,31 @@ public final class CommonOptions {
   String shimLinkDir;
 
   @Option(names = "--sandbox-options", defaultValue = "${env:SANDBOX_OPTIONS_FILE}",
-      description = "The operator's sandbox.json, turned into the shim's options file (default: $SANDBOX_OPTIONS_FILE).")
+      description = "The operator's sandbox.json, turned into the shim's options file "
+          + "(default: $SANDBOX_OPTIONS_FILE).")
   Path sandboxOptions;
 
-  @Option(names = "--restart-mode", defaultValue = "${env:CONTAINERD_RESTART_MODE:-systemd}", description = "systemd, none or command (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--restart-mode", defaultValue = "${env:CONTAINERD_RESTART_MODE:-systemd}",
+      description = "systemd, none or command (default: ${DEFAULT-VALUE}).")
   String restartMode;
 
-  @Option(names = "--restart-command", description = "With --restart-mode command: shell command that restarts containerd.")
+  @Option(names = "--restart-command",
+      description = "With --restart-mode command: shell command that restarts containerd.")
   String restartCommand;
 
-  @Option(names = "--verify-timeout", defaultValue = "PT90S", description = "Bound of the wait for containerd (ISO-8601, default: ${DEFAULT-VALUE}).")
+  @Option(names = "--verify-timeout", defaultValue = "PT90S",
+      description = "Bound of the wait for containerd (ISO-8601, default: ${DEFAULT-VALUE}).")
   Duration verifyTimeout;
 
   @Option(names = "--standalone", description = "No Kubernetes: no label, no status annotation.")
   boolean standalone;
 
-  @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", description = "Node to report on (default: $NODE_NAME).")
+  @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}",
+      description = "Node to report on (default: $NODE_NAME).")
   String nodeName;
 
-  @Option(names = "--runtime-name", defaultValue = "${env:SANDBOXRUNTIME_NAME}", description = "SandboxRuntime name (default: $SANDBOXRUNTIME_NAME).")
+  @Option(names = "--runtime-name", defaultValue = "${env:SANDBOXRUNTIME_NAME}",
+      description = "SandboxRuntime name (default: $SANDBOXRUNTIME_NAME).")
   String runtimeName;
 
   AgentSettings settings() {

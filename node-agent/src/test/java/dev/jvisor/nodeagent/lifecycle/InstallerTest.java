@@ -76,7 +76,8 @@ class InstallerTest {
     assertThat(reporter.statuses).extracting(NodeStatus::phase).containsExactly(Phase.Installing, Phase.Ready);
     assertThat(reporter.last().runtimeVersion()).isEqualTo("1.2.3");
     assertThat(result.timings().timings()).extracting(StepTimings.Timing::step).containsExactly(Step.HOST_CHECK,
-        Step.LABEL_NOT_READY, Step.ARTIFACTS, Step.SHIM_LINK, Step.CONTAINERD_CONFIG, Step.RESTART, Step.VERIFY, Step.LABEL_READY);
+        Step.LABEL_NOT_READY, Step.ARTIFACTS, Step.SHIM_LINK, Step.CONTAINERD_CONFIG, Step.RESTART, Step.VERIFY,
+        Step.LABEL_READY);
 
     Installer.Result again = installer().install();
     assertThat(again.configChanged()).isFalse();
@@ -189,7 +190,8 @@ class InstallerTest {
 
     new Installer(settings(null, "/usr/local/bin"), reporter, log::add).install();
     assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("/opt/jvisor/current/bin/containerd-shim-jvisor-v1"));
-    assertThat(host.read(InstallRecord.PATH)).contains("\"shimLink\" : \"/usr/local/bin/containerd-shim-jvisor-v1\"");
+    assertThat(host.read(InstallRecord.PATH))
+        .contains("\"shimLink\" : \"/usr/local/bin/containerd-shim-jvisor-v1\"");
 
     new Uninstaller(settings(null, "/usr/local/bin"), reporter, log::add).uninstall();
     assertThat(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
