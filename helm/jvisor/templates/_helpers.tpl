@@ -57,8 +57,3 @@ app.kubernetes.io/component: operator
 {{- printf "%s:%s" $repo (default $root.Chart.AppVersion $img.tag) }}
 {{- end }}
 {{- end }}
-
-{{/* Leader election is needed exactly when two replicas could reconcile at once. */}}
-{{- define "jvisor.operator.leaderElection" -}}
-{{- if gt (int .Values.operator.replicas) 1 }}true{{ else }}false{{ end }}
-{{- end }}

@@ -33,17 +33,17 @@ class ChartCustomValuesTest {
     String agent = "registry.example.com:5000/sandbox/jvisor-node-agent@sha256:"
         + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     assertThat(chart.tree("SandboxRuntime", "sandboxed").at("/spec/agent/image").asText()).isEqualTo(agent);
-    assertThat(env()).containsEntry("JVISOR_AGENT_IMAGE", agent);
+    assertThat(env()).containsEntry("JVISOR_OPERATOR_AGENT_IMAGE", agent);
     assertThat(deployment().getSpec().getTemplate().getSpec().getImagePullSecrets())
         .extracting(LocalObjectReference::getName).containsExactly("regcred");
   }
 
   @Test
-  void threeReplicasTurnOnLeaderElectionAndARollingUpdate() {
+  void threeReplicasRollOutOneByOneBehindTheLeaseAndCustomEnvArrives() {
     assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
     assertThat(deployment().getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(env()).containsEntry("JVISOR_LEADER_ELECTION_ENABLED", "true")
-        .containsEntry("JVISOR_LEADER_ELECTION_LEASE_NAME", "jvisor-operator-leader")
+    assertThat(env()).containsEntry("JVISOR_OPERATOR_LEASE_NAME", "sbx-leader")
+        .containsEntry("JVISOR_OPERATOR_UNINSTALL_TIMEOUT", "90s")
         .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
         .containsEntry("JVISOR_UNINSTALL_TIMEOUT", "5m");
   }

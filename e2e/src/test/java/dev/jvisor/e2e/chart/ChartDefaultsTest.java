@@ -46,7 +46,7 @@ class ChartDefaultsTest {
     assertThat(operatorContainer().getImage()).isEqualTo("ghcr.io/jvisor/jvisor-operator:" + tag);
     JsonNode runtime = chart.tree("SandboxRuntime", "gvisor");
     assertThat(runtime.at("/spec/agent/image").asText()).isEqualTo("ghcr.io/jvisor/jvisor-node-agent:" + tag);
-    assertThat(env().get("JVISOR_AGENT_IMAGE")).isEqualTo("ghcr.io/jvisor/jvisor-node-agent:" + tag);
+    assertThat(env().get("JVISOR_OPERATOR_AGENT_IMAGE")).isEqualTo("ghcr.io/jvisor/jvisor-node-agent:" + tag);
   }
 
   @Test
@@ -91,11 +91,15 @@ class ChartDefaultsTest {
   }
 
   @Test
-  void oneReplicaMeansNoLeaderElectionAndARecreateRollout() {
+  void oneReplicaRollsOutWithRecreateAndTheOperatorGetsItsNamespaceLeaseAndTimeouts() {
     Deployment deployment = chart.one(Deployment.class, OPERATOR);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-    assertThat(env()).containsEntry("JVISOR_LEADER_ELECTION_ENABLED", "false");
+    assertThat(env()).containsEntry("JVISOR_OPERATOR_LEASE_NAME", "jvisor-operator-leader")
+        .containsEntry("JVISOR_OPERATOR_UNINSTALL_TIMEOUT", "5m");
+    EnvVar namespace = operatorContainer().getEnv().stream().filter(e -> e.getName().equals("POD_NAMESPACE"))
+        .findFirst().orElseThrow();
+    assertThat(namespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
   }
 
   @Test

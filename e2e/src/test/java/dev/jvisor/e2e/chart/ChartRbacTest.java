@@ -44,7 +44,7 @@ class ChartRbacTest {
   }
 
   @Test
-  void operatorWritesNamespacedDependentsOnlyInTheReleaseNamespaceAndNeedsNoLeaseWithOneReplica() {
+  void operatorWritesNamespacedDependentsAndItsLeaseOnlyInTheReleaseNamespace() {
     Role role = RenderedChart.renderDefaults().one(Role.class, "jvisor-operator");
 
     assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
@@ -53,15 +53,8 @@ class ChartRbacTest {
         "core/serviceaccounts", WRITE,
         "core/configmaps", WRITE,
         "rbac.authorization.k8s.io/roles", WRITE,
-        "rbac.authorization.k8s.io/rolebindings", WRITE));
-  }
-
-  @Test
-  void leaderElectionAddsOnlyLeaseAccessInTheReleaseNamespace() {
-    Role role = RenderedChart.render(null, Map.of("operator.replicas", 2)).one(Role.class, "jvisor-operator");
-
-    assertThat(flatten(role.getRules())).containsEntry("coordination.k8s.io/leases", List.of("create", "get", "update"))
-        .hasSize(6);
+        "rbac.authorization.k8s.io/rolebindings", WRITE,
+        "coordination.k8s.io/leases", List.of("create", "get", "update")));
   }
 
   @Test
