@@ -174,4 +174,32 @@ class InstallTest {
         assertThat(cm.getData().get("sandbox.json")).contains("\"debug\":true");
         assertThat(List.of(ds.getMetadata().getGeneration())).isNotEmpty();
     }
+
+    @Test
+    void changingSandboxOptionsUpdatesTheConfigMapButDoesNotRollTheAgents() {
+        SandboxRuntimeSpec spec = new SandboxRuntimeSpec();
+        spec.setRuntimeClassName("gvisor-opts");
+        spec.setHandler("jvisor-opts");
+        cluster.client.resource(sandboxRuntime("opts", spec)).create();
+        String ns = MockCluster.NAMESPACE;
+        DaemonSet before = await().atMost(WAIT).until(() -> cluster.client.apps().daemonSets().inNamespace(ns)
+                .withName("jvisor-node-agent-opts").get(), d -> d != null);
+        await().atMost(WAIT).until(() -> cluster.get("opts").getStatus() != null);
+
+        SandboxRuntime changed = cluster.get("opts");
+        changed.getSpec().getSandbox().setStrace(true);
+        changed.getSpec().getSandbox().setMemoryOverhead("64Mi");
+        cluster.client.resource(changed).update();
+
+        await().atMost(WAIT).until(() -> cluster.client.configMaps().inNamespace(ns).withName("jvisor-sandbox-opts")
+                .get().getData().get("sandbox.json").contains("\"strace\":true"));
+        assertThat(cluster.client.configMaps().inNamespace(ns).withName("jvisor-sandbox-opts").get().getData()
+                .get("sandbox.json")).contains("\"memoryOverhead\":\"64Mi\"");
+        await().atMost(WAIT).until(() -> cluster.get("opts").getStatus().getObservedGeneration()
+                .equals(cluster.get("opts").getMetadata().getGeneration()));
+        DaemonSet after = cluster.client.apps().daemonSets().inNamespace(ns).withName("jvisor-node-agent-opts").get();
+        assertThat(after.getSpec().getTemplate()).as("no rollout: the agents pick the file up").isEqualTo(
+                before.getSpec().getTemplate());
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    }
 }
