@@ -76,9 +76,26 @@ public final class Installer {
           }
           return result;
         });
-        boolean restarted = timings.time(Step.RESTART, () -> restartIfNeeded(distribution, applied));
-        timings.time(Step.VERIFY, () -> verify(distribution, configurator, applied, previous,
-            linkChanged ? shimLink[0] : null));
+        Runnable rollback = () -> rollback(distribution, configurator, applied, previous,
+            linkChanged ? shimLink[0] : null);
+        boolean restarted = timings.time(Step.RESTART, () -> {
+          try {
+            return restartIfNeeded(distribution, applied);
+          } catch (AgentException e) {
+            log.accept("restart failed, restoring the previous containerd config: " + e.getMessage());
+            rollback.run();
+            throw e;
+          }
+        });
+        timings.time(Step.VERIFY, () -> {
+          try {
+            verify();
+          } catch (AgentException e) {
+            log.accept("verification failed, restoring the previous containerd config: " + e.getMessage());
+            rollback.run();
+            throw e;
+          }
+        });
         timings.time(Step.LABEL_READY, () -> reporter.setLabel(NodeReporter.READY));
         reporter.report(NodeStatus.of(Phase.Ready, settings.restart().restarts()
             ? "containerd serves handler " + settings.handler() : "config written; containerd not restarted "
@@ -86,7 +103,7 @@ public final class Installer {
         log.accept(String.format("install done in %d ms", timings.total().toMillis()));
         return new Result(applied.record(), applied.changed(), restarted, timings, containerdVersion[0]);
       }
-    } catch (AgentException e) {
+    } catch (RuntimeException e) {
       reportFailed(e, runtimeVersion[0], containerdVersion[0]);
       throw e;
     }
@@ -198,34 +215,44 @@ public final class Installer {
     return true;
   }
 
-  private void verify(Distribution distribution, ContainerdConfigurator configurator,
-      ContainerdConfigurator.Applied applied, InstallRecord previous, String newShimLink) {
+  private void verify() {
     if (!settings.restart().restarts()) {
       return;
     }
     try (HandlerProbe probe = settings.probes().apply(settings.criSocketPath())) {
       HandlerWait.await(probe, settings.handler(), true, settings.verifyTimeout());
-    } catch (AgentException e) {
-      log.accept("verification failed, restoring the previous containerd config: " + e.getMessage());
-      configurator.rollback(applied.before());
-      if (newShimLink != null) {
-        ShimLink.remove(settings.agentPath(newShimLink));
-      }
-      if (previous != null) {
-        previous.write(settings.agentPath(InstallRecord.PATH));
-      } else {
-        AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.PATH));
-      }
-      if (applied.changed()) {
-        settings.restart().restart(distribution);
-      }
-      throw e;
     }
   }
 
-  private void reportFailed(AgentException e, String runtimeVersion, String containerdVersion) {
+  /**
+   * Puts every file back as it was before this install, restores the previous record and restarts containerd
+   * again, so a failed install leaves containerd running its previous config. A failing second restart is logged
+   * (the original failure is the one reported).
+   */
+  private void rollback(Distribution distribution, ContainerdConfigurator configurator,
+      ContainerdConfigurator.Applied applied, InstallRecord previous, String newShimLink) {
+    configurator.rollback(applied.before());
+    if (newShimLink != null) {
+      ShimLink.remove(settings.agentPath(newShimLink));
+    }
+    if (previous != null) {
+      previous.write(settings.agentPath(InstallRecord.PATH));
+    } else {
+      AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.PATH));
+    }
+    if (applied.changed() && settings.restart().restarts()) {
+      try {
+        settings.restart().restart(distribution);
+      } catch (AgentException e) {
+        log.accept("restart after rollback failed too: " + e.getMessage());
+      }
+    }
+  }
+
+  private void reportFailed(RuntimeException e, String runtimeVersion, String containerdVersion) {
     try {
-      reporter.report(NodeStatus.of(Phase.Failed, e.getMessage(), runtimeVersion, containerdVersion));
+      String reason = e instanceof AgentException ? e.getMessage() : "internal error: " + e;
+      reporter.report(NodeStatus.of(Phase.Failed, reason, runtimeVersion, containerdVersion));
     } catch (RuntimeException reportError) {
       log.accept("could not report Failed: " + reportError.getMessage());
     }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +180,52 @@ class InstallerTest {
     assertThat(after).isEqualTo(before);
     assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
     assertThat(reporter.labels).containsExactly((String) null);
+  }
+
+  @Test
+  void aFailedRestartRestoresTheConfigAndRestartsAgain() {
+    host.write(CONFIG, HostTree.containerdDefaultConfig());
+    Map<String, HostTree.Bytes> before = host.snapshot();
+    List<String> restarts = new ArrayList<>();
+    RestartStrategy failsOnce = distribution -> {
+      restarts.add("restart");
+      if (restarts.size() == 1) {
+        throw new AgentException("systemctl restart containerd failed (exit 1): unit failed");
+      }
+    };
+    AgentSettings settings = new AgentSettings(dir, dist, "jvisor", Distribution.CONTAINERD, null, null, null, null,
+        null, failsOnce, Duration.ofSeconds(5), Duration.ofSeconds(5), socket -> new FixedProbe(Set.of("runc")));
+
+    assertThatThrownBy(() -> new Installer(settings, reporter, log::add).install())
+        .isInstanceOf(AgentException.class).hasMessageContaining("unit failed");
+
+    assertThat(restarts).hasSize(2);
+    Map<String, HostTree.Bytes> after = host.snapshot();
+    after.keySet().removeIf(k -> k.startsWith("opt/") || k.startsWith("run/"));
+    assertThat(after).isEqualTo(before);
+    assertThat(reporter.last().phase()).isEqualTo(Phase.Failed);
+    assertThat(reporter.last().message()).contains("unit failed");
+  }
+
+  /** containerd as far as CRI Status shows it: serves a fixed set of handlers. */
+  record FixedProbe(Set<String> handlers) implements HandlerProbe {
+    @Override
+    public Set<String> servedHandlers() {
+      return handlers;
+    }
+
+    @Override
+    public String runtimeVersion() {
+      return "1.7.27";
+    }
+
+    @Override
+    public int sandboxesUsing(String handler) {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Test
