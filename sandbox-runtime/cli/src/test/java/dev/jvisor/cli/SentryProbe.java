@@ -38,6 +38,46 @@ final class SentryProbe {
     return forks;
   }
 
+  private static Optional<String> signals;
+
+  /**
+   * Empty when a signal sent from the host ({@code SandboxProcess.signal(SIGTERM)}) runs the process's own handler,
+   * as StopContainer needs for a graceful stop.
+   */
+  static synchronized Optional<String> cannotDeliverHostSignalsToHandlers() {
+    if (signals == null) {
+      signals = cannotFork().or(SentryProbe::probeSignal);
+    }
+    return signals;
+  }
+
+  private static Optional<String> probeSignal() {
+    try (Sandbox s = Sandbox.create(SandboxConfig.forRoot(Path.of("/")).withMemory(64L << 20))) {
+      var p = s.start(ProcessSpec.of(List.of("/bin/busybox", "sh", "-c",
+          "trap 'exit 0' TERM; while true; do /bin/busybox sleep 1; done"), List.of("PATH=/bin")),
+          new Stdio(-1, -1, -1));
+      Thread.sleep(500); // let the shell install its trap
+      p.signal(15);
+      int code = p.waitFor(PROBE_TIMEOUT);
+      return code == 0 ? Optional.empty() : Optional.of("SandboxProcess.signal(SIGTERM) does not run the process's "
+          + "TERM handler yet: a shell with trap 'exit 0' TERM ended with " + code + " (in-guest kill -TERM does)");
+    } catch (RuntimeException | Error e) {
+      return Optional.of("signal probe failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    }
+  }
+
+  /**
+   * Containers of one pod in one Sentry need {@code Sandbox.start} under another root; the API has one root per
+   * sandbox, so the shim gives each container its own sandbox and they cannot share a PID namespace yet.
+   */
+  static Optional<String> cannotShareOneSentryAcrossRoots() {
+    return Optional.of("the Sentry API has one root per Sandbox (no start under another root), so each container "
+        + "gets its own Sandbox and a pod's containers cannot share PIDs yet");
+  }
+
   private static Optional<String> probe(List<String> argv, String what) {
     try (Sandbox s = Sandbox.create(SandboxConfig.forRoot(Path.of("/")).withMemory(64L << 20))) {
       int code = s.start(ProcessSpec.of(argv, List.of("PATH=/bin")), new Stdio(-1, -1, -1)).waitFor(PROBE_TIMEOUT);

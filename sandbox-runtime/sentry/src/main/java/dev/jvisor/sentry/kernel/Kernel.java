@@ -116,6 +116,23 @@ public final class Kernel implements ProcView {
     return tasks.size();
   }
 
+  /** Task host threads that have not finished their clean-up; guest memory stays mapped until this is 0. */
+  final java.util.concurrent.atomic.AtomicInteger runningThreads = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Starts a task's host thread, counted until its very last access to guest memory is done. */
+  void startThread(Task t, Runnable body) {
+    runningThreads.incrementAndGet();
+    Thread th = new Thread(() -> {
+      try {
+        body.run();
+      } finally {
+        runningThreads.decrementAndGet();
+      }
+    }, "jvisor-task-" + t.tid());
+    th.setDaemon(true);
+    th.start();
+  }
+
   Task newTask(ThreadGroup tg, dev.jvisor.sentry.mm.MemoryManager mm, dev.jvisor.sentry.vfs.FdTable fds,
       String cwd) {
     Task t = new Task(this, tg.pid, tg, mm, fds, cwd);
@@ -266,9 +283,7 @@ public final class Kernel implements ProcView {
       vforkDone = new java.util.concurrent.CountDownLatch(1);
       child.setVforkDone(vforkDone);
     }
-    Thread th = new Thread(() -> child.runClone(regs, fs), "jvisor-task-" + tid);
-    th.setDaemon(true);
-    th.start();
+    startThread(child, () -> child.runClone(regs, fs));
     if (vforkDone != null) {
       try {
         vforkDone.await();

@@ -83,10 +83,7 @@ final class SandboxImpl implements Sandbox {
     tg.envp = spec.env();
     Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd));
     task.setComm(basename(path));
-    Thread thread = new Thread(() -> task.run(loaded.image().entry(), loaded.image().stackPointer()),
-        "jvisor-task-" + task.tid());
-    thread.setDaemon(true);
-    thread.start();
+    kernel.startThread(task, () -> task.run(loaded.image().entry(), loaded.image().stackPointer()));
     return new Process(tg, task);
   }
 
@@ -126,7 +123,7 @@ final class SandboxImpl implements Sandbox {
     closed = true;
     kernel.shutdown();
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
-    while (kernel.liveTasks() > 0 && System.nanoTime() < deadline) {
+    while (kernel.runningThreads.get() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -134,10 +131,10 @@ final class SandboxImpl implements Sandbox {
         break;
       }
     }
-    if (kernel.liveTasks() == 0) {
+    if (kernel.runningThreads.get() == 0) {
       kernel.closePlatform();
     } else {
-      kernel.warn(kernel.liveTasks() + " tasks did not stop; guest memory stays mapped until exit");
+      kernel.warn(kernel.runningThreads.get() + " tasks did not stop; guest memory stays mapped until exit");
     }
   }
 

@@ -1,0 +1,117 @@
+package dev.jvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Shells, pipelines, fork/exec/wait, threads and signals: each runs natively first, then in the sandbox. */
+class ProcessesIT {
+  private static final Path CWD = Path.of("/tmp");
+  private static Path dir;
+
+  @BeforeAll
+  static void compile() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
+    dir = Files.createTempDirectory("jvisor-proc");
+    for (String name : List.of("threads", "signals")) {
+      Path src = dir.resolve(name + ".c");
+      try (InputStream in = ProcessesIT.class.getResourceAsStream("/c/" + name + ".c")) {
+        Files.copy(in, src);
+      }
+      Runs.Result r = Runs.run(List.of("gcc", "-O1", "-pthread", "-o", dir.resolve(name).toString(),
+          src.toString()), dir);
+      assertThat(r.exit()).as("gcc %s: %s", name, r.stderr()).isZero();
+    }
+  }
+
+  @AfterAll
+  static void cleanup() throws Exception {
+    if (dir != null) {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void dmesgThroughAPipeFindsTheBootLine() throws Exception {
+    Runs.Result r = Runs.sandboxed(CWD, "sh", "-c", "dmesg | grep Starting");
+    assertThat(r.stdout()).isEqualTo("[    0.000000] Starting jvisor...\n");
+    assertThat(r.exit()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"for i in 3 1 2; do echo $i; done | sort | head -2; echo $?",
+      "echo $(echo nested $(echo deeper)); x=$(seq 1 5 | paste -sd+ | bc); echo $x",
+      "ls /usr | wc -l; (exit 3); echo status $?",
+      "yes | head -3; echo ${PIPESTATUS[@]}",
+      "sh -c 'exit 4' || echo failed with $?"})
+  void bashPrintsWhatItPrintsNatively(String script) throws Exception {
+    Runs.Result host = Runs.natively(CWD, "bash", "-c", script);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, "bash", "-c", script);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isEqualTo(host.exit());
+  }
+
+  @Test
+  void psListsOnlyTheSandboxesOwnSmallPids() throws Exception {
+    Runs.Result r = Runs.sandboxed(CWD, "sh", "-c", "sleep 5 & ps -o pid,comm");
+    assertThat(r.exit()).isZero();
+    assertThat(r.stdout()).isEqualTo("  PID COMMAND\n    1 sh\n    2 sleep\n    3 ps\n");
+  }
+
+  @Test
+  void pythonSubprocessThreadsSignalsAndForkMatchNative() throws Exception {
+    String program = String.join("\n",
+        "import subprocess, threading, os, signal",
+        "print(subprocess.run(['echo', 'child'], capture_output=True).stdout)",
+        "from concurrent.futures import ThreadPoolExecutor",
+        "with ThreadPoolExecutor(4) as ex: print(sum(ex.map(lambda x: x * x, range(100))))",
+        "got = []",
+        "signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))",
+        "os.kill(os.getpid(), signal.SIGUSR1)",
+        "print('handler', got)",
+        "pid = os.fork()",
+        "if pid == 0: os._exit(7)",
+        "print('waited', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))",
+        "t = threading.Thread(target=lambda: print('thread', threading.current_thread().name))",
+        "t.start(); t.join()");
+    Runs.Result host = Runs.natively(CWD, "/usr/bin/python3", "-c", program);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, "/usr/bin/python3", "-c", program);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void pthreadsGiveCorrectResults() throws Exception {
+    String exe = dir.resolve("threads").toString();
+    Runs.Result host = Runs.natively(dir, exe);
+    assertThat(host.exit()).isZero();
+    assertThat(host.stdout()).contains("counter 160000 (expected 160000)");
+    Runs.Result r = Runs.sandboxed(dir, exe);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void signalBehaviourMatchesNative() throws Exception {
+    String exe = dir.resolve("signals").toString();
+    Runs.Result host = Runs.natively(dir, exe);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    assertThat(host.stdout()).doesNotContain(": 0");
+    Runs.Result r = Runs.sandboxed(dir, exe);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+  }
+}
