@@ -19,12 +19,12 @@ stop() {
   rm -f "$pidfile"
 }
 
-# containerd 1.6 ignores the CRI runtime_path the agent writes (containerd#8207) and looks the shim up on its PATH.
-# A real 1.6 node needs the shim on containerd's PATH too (kata-deploy links /usr/local/bin/containerd-shim-kata-v2);
-# until the agent does that, this node's containerd finds it here.
+# containerd 1.6 ignores the CRI runtime_path (containerd#8207) and looks the shim up on its PATH, so the agent also
+# links it into the node's /usr/local/bin, which a node's containerd service has on its PATH. This node's
+# /usr/local/bin is the one under the host root.
 start() {
   echo "--- start $(date -u +%FT%TZ)" >> "$log"
-  PATH="/opt/jvisor/current/bin:$PATH" setsid containerd --config "$config" >> "$log" 2>&1 < /dev/null &
+  PATH="$root/usr/local/bin:$PATH" setsid containerd --config "$config" >> "$log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
 

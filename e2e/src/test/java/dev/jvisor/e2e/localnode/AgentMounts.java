@@ -8,12 +8,13 @@ import java.util.stream.Collectors;
 
 /**
  * The node-agent's host access, as the operator writes it into the DaemonSet: hostPath volumes only where the agent
- * works (install dir, runtime sockets, containerd's config dirs per distribution, the KVM device and jvisor's own
- * config), never the host's root or a system directory as a whole.
+ * works (install dir, runtime sockets, containerd's config dirs per distribution, the KVM device, jvisor's own
+ * config, /usr/local/bin for the shim link containerd 1.6 needs), never the host's root or a whole system directory.
  */
 final class AgentMounts {
 
-  static final Set<String> ALLOWED = Set.of("/opt/jvisor", "/etc/jvisor", "/run", "/dev/kvm", "/etc/containerd",
+  static final Set<String> ALLOWED = Set.of("/opt/jvisor", "/etc/jvisor", "/run", "/dev/kvm", "/usr/local/bin",
+      "/etc/containerd",
       "/var/lib/rancher", "/var/lib/rancher/k3s/agent/etc/containerd", "/var/lib/rancher/rke2/agent/etc/containerd",
       "/etc/k0s");
 

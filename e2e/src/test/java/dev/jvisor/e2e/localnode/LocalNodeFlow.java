@@ -221,6 +221,8 @@ public final class LocalNodeFlow {
     Check.that(!node.servedHandlers().contains(runtimeClass.getHandler()),
         "containerd still serves " + runtimeClass.getHandler());
     Check.that(!Files.exists(node.path("/opt/jvisor")), "/opt/jvisor is still on the node");
+    Check.that(!Files.exists(node.path("/usr/local/bin/containerd-shim-jvisor-v1"),
+        java.nio.file.LinkOption.NOFOLLOW_LINKS), "the shim link is still in the node's /usr/local/bin");
     String refusal;
     try (Kubelet k = new Kubelet(node.cri(), node.root().resolve("pod-logs-2"))) {
       k.runPod(runtimeClass.getHandler(), LocalContainerd.BUSYBOX_IMAGE);
