@@ -13,6 +13,11 @@ public final class HostMounts {
     public static final String INSTALL_DIR = "/opt/jvisor";
     /** containerd's socket, systemd's private socket and D-Bus live under /run. */
     public static final String RUN_DIR = "/run";
+    /**
+     * On containerd's PATH: the agent links containerd-shim-jvisor-v1 here because containerd 1.6 ignores
+     * runtime_path and looks shims up by name.
+     */
+    public static final String SHIM_LINK_DIR = "/usr/local/bin";
     /** Prefix inside the container. */
     public static final String HOST_PREFIX = "/host";
 
@@ -30,6 +35,7 @@ public final class HostMounts {
         List<Mount> mounts = new ArrayList<>();
         mounts.add(new Mount("install-dir", INSTALL_DIR, "DirectoryOrCreate"));
         mounts.add(new Mount("run", RUN_DIR, "Directory"));
+        mounts.add(new Mount("shim-link-dir", SHIM_LINK_DIR, "DirectoryOrCreate"));
         switch (distribution) {
             case CONTAINERD -> mounts.add(new Mount("containerd-config", "/etc/containerd", "DirectoryOrCreate"));
             case K3S -> mounts.add(new Mount("containerd-config", "/var/lib/rancher/k3s/agent/etc/containerd", "Directory"));

@@ -84,7 +84,7 @@ class InstallTest {
         assertThat(env.get("SANDBOX_OPTIONS_FILE").getValue()).isEqualTo("/etc/jvisor/sandbox/sandbox.json");
         assertThat(env).doesNotContainKey("CONTAINERD_CONFIG_PATH");
         assertThat(pod.getVolumes()).extracting(v -> v.getHostPath() == null ? "configMap:" + v.getConfigMap().getName()
-                : v.getHostPath().getPath()).containsExactlyInAnyOrder("/opt/jvisor", "/run", "/etc/containerd",
+                : v.getHostPath().getPath()).containsExactlyInAnyOrder("/opt/jvisor", "/run", "/usr/local/bin", "/etc/containerd",
                         "/var/lib/rancher", "/etc/k0s", "configMap:jvisor-sandbox-defaults");
         assertThat(container.getVolumeMounts()).allSatisfy(m -> assertThat(m.getMountPath()).matches(
                 "/host/.*|/etc/jvisor/sandbox"));
@@ -160,7 +160,8 @@ class InstallTest {
         assertThat(pod.getHostPID()).as("restartMode none needs no host PID namespace").isFalse();
         assertThat(pod.getVolumes()).extracting(Volume::getHostPath).filteredOn(h -> h != null)
                 .extracting(h -> h.getPath())
-                .containsExactlyInAnyOrder("/opt/jvisor", "/run", "/var/lib/rancher/k3s/agent/etc/containerd");
+                .containsExactlyInAnyOrder("/opt/jvisor", "/run", "/usr/local/bin",
+                        "/var/lib/rancher/k3s/agent/etc/containerd");
         Map<String, String> env = pod.getContainers().get(0).getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         assertThat(env).containsEntry("CONTAINERD_DISTRIBUTION", "k3s").containsEntry("CONTAINERD_RESTART_MODE", "none")
