@@ -47,6 +47,12 @@ public final class X86 {
       MSR_SFMASK = 0xC0000084, MSR_FS_BASE = 0xC0000100, MSR_GS_BASE = 0xC0000101,
       MSR_KERNEL_GS_BASE = 0xC0000102, MSR_PAT = 0x277;
   public static final long PAT_DEFAULT = 0x0007040600070406L;
+  /**
+   * IA32_MTRR_DEF_TYPE: MTRRs enabled with write-back as the default type. Left disabled, a shadow-paging
+   * hypervisor may treat all guest memory as uncacheable (a CPU loop ran 2.5x slower here).
+   */
+  public static final int MSR_MTRR_DEF_TYPE = 0x2FF;
+  public static final long MTRR_DEF_TYPE_WB = (1 << 11) | 6;
   /** SYSCALL clears TF, IF, DF, AC and NT (like Linux) so the trampoline starts in a known state. */
   public static final long SFMASK = RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT;
 

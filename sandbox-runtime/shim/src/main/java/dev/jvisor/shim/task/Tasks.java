@@ -68,6 +68,8 @@ public final class Tasks {
   /** Signals after which a process that runs nothing (pause, never started) counts as ended. */
   static final Set<Integer> TERMINATING = Set.of(1, 2, 3, 9, 15);
   static final int SIGKILL = 9;
+  /** The warm-up sandbox runs nothing: the Sentry's floor is enough. */
+  static final long WARMUP_MEMORY = 16L << 20;
   static final String VERSION = "jvisor 0.1.0";
   public static final String INHERITED_FD = "fd:";
   private static final Logger LOG = Logger.getLogger(Tasks.class.getName());
@@ -175,7 +177,31 @@ public final class Tasks {
         .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
             .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
     LOG.info("created " + (pause ? "pod sandbox " : "container ") + id);
+    if (pause) {
+      warmUp(bundle);
+    }
     return CreateTaskResponse.newBuilder().setPid(pause ? (int) shimPid : 0).build();
+  }
+
+  /**
+   * While containerd pulls and creates the pod's first app container, boot and close one throw-away sandbox over
+   * the pause bundle's (empty) rootfs: JNA, the Sentry's classes and the KVM path are then loaded and warm, which
+   * takes a cold first boot off the pod's start latency. Best effort: a failure here only costs the warm-up.
+   */
+  private void warmUp(Bundle bundle) {
+    Thread t = new Thread(() -> {
+      try {
+        Path root = bundle.existingRoot();
+        try (Sandbox s = sandboxes.apply(new SandboxConfig(root, true, "warmup", WARMUP_MEMORY,
+            config.kernelRelease(), false, false, 1, sentryLog))) {
+          LOG.fine("sentry warm-up booted");
+        }
+      } catch (BundleException | RuntimeException e) {
+        LOG.fine("sentry warm-up skipped: " + e.getMessage());
+      }
+    }, "sentry-warmup");
+    t.setDaemon(true);
+    t.start();
   }
 
   private SandboxConfig sandboxConfig(Bundle bundle, Path root) {

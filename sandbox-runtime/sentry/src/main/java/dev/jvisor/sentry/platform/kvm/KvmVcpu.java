@@ -120,7 +120,7 @@ final class KvmVcpu implements Vcpu {
     long[][] msrs = {
       {X86.MSR_STAR, Segments.STAR}, {X86.MSR_LSTAR, lstar}, {X86.MSR_CSTAR, lstar},
       {X86.MSR_SFMASK, X86.SFMASK}, {X86.MSR_PAT, X86.PAT_DEFAULT}, {X86.MSR_FS_BASE, 0}, {X86.MSR_GS_BASE, 0},
-      {X86.MSR_KERNEL_GS_BASE, 0}
+      {X86.MSR_KERNEL_GS_BASE, 0}, {X86.MSR_MTRR_DEF_TYPE, X86.MTRR_DEF_TYPE_WB}
     };
     ByteBuffer b = LibC.buffer(scratch, SIZEOF_MSRS_HEADER + (long) msrs.length * SIZEOF_MSR_ENTRY);
     b.putInt(0, msrs.length).putInt(4, 0);
