@@ -17,6 +17,7 @@ import dev.jvisor.operator.dependent.ServiceAccountDependent;
 import dev.jvisor.operator.node.NodeAggregator;
 import dev.jvisor.operator.node.NodeContract;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -88,7 +89,8 @@ public class SandboxRuntimeReconciler implements Reconciler<SandboxRuntime>, Cle
     @Override
     public UpdateControl<SandboxRuntime> reconcile(SandboxRuntime r, Context<SandboxRuntime> context) {
         Instant now = Instant.now();
-        Optional<String> conflict = ConflictDetector.conflictOf(r, context.getPrimaryCache().list());
+        Optional<String> conflict = ConflictDetector.conflictOf(r, context.getPrimaryCache().list())
+                .or(() -> foreignRuntimeClass(r, context));
         if (conflict.isPresent()) {
             metrics.reconciled(OperatorMetrics.Result.conflict);
             return publish(r, context, StatusCalculator.conflicted(r, conflict.get(), now))
@@ -102,6 +104,21 @@ public class SandboxRuntimeReconciler implements Reconciler<SandboxRuntime>, Cle
         metrics.nodes(r.getMetadata().getName(), nodes.counts());
         metrics.reconciled(OperatorMetrics.Result.installed);
         return publish(r, context, StatusCalculator.installed(r, nodes, now));
+    }
+
+    /**
+     * A RuntimeClass of the same name that this SandboxRuntime does not own (gVisor's own "gvisor", say) is never
+     * taken over: overwriting it would reroute someone else's pods. Only asked when our informer has none.
+     */
+    private static Optional<String> foreignRuntimeClass(SandboxRuntime r, Context<SandboxRuntime> context) {
+        if (context.getSecondaryResource(RuntimeClass.class).isPresent()) {
+            return Optional.empty();
+        }
+        String name = r.getSpec().getRuntimeClassName();
+        return Optional.ofNullable(context.getClient().resources(RuntimeClass.class).withName(name).get())
+                .filter(rc -> !AgentObjects.ownedBy(rc, r))
+                .map(rc -> "RuntimeClass \"" + name + "\" already exists and is not managed by this SandboxRuntime "
+                        + "(handler " + rc.getHandler() + "); delete it or choose another spec.runtimeClassName");
     }
 
     @Override

@@ -73,4 +73,25 @@ class ConflictTest {
         assertThat(status.getPhase()).isNotEqualTo(RuntimePhase.Degraded);
         assertThat(status.getRuntimeClassNames()).containsExactly("gvisor-debug");
     }
+
+    @Test
+    void aRuntimeClassSomeoneElseOwnsIsNeverTakenOver() {
+        cluster.client.resource(new io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder().withNewMetadata()
+                .withName("gvisor-runsc").endMetadata().withHandler("runsc").build()).create();
+        SandboxRuntimeSpec spec = new SandboxRuntimeSpec();
+        spec.setRuntimeClassName("gvisor-runsc");
+        spec.setHandler("jvisor-x");
+        cluster.client.resource(sandboxRuntime("takeover", spec)).create();
+
+        var status = await().atMost(WAIT).until(() -> cluster.get("takeover").getStatus(),
+                s -> s != null && s.getPhase() == RuntimePhase.Degraded);
+        assertThat(Conditions.find(status.getConditions(), "Degraded").orElseThrow().getMessage())
+                .isEqualTo("RuntimeClass \"gvisor-runsc\" already exists and is not managed by this SandboxRuntime "
+                        + "(handler runsc); delete it or choose another spec.runtimeClassName");
+        RuntimeClass rc = cluster.client.resources(RuntimeClass.class).withName("gvisor-runsc").get();
+        assertThat(rc.getHandler()).isEqualTo("runsc");
+        assertThat(rc.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(cluster.client.apps().daemonSets().inNamespace(MockCluster.NAMESPACE)
+                .withName("jvisor-node-agent-takeover").get()).isNull();
+    }
 }
