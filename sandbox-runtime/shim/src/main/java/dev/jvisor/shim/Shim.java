@@ -190,6 +190,7 @@ public final class Shim {
         : new TtrpcEventPublisher(ShimSocket.path(ttrpc), a.namespace());
     CountDownLatch done = new CountDownLatch(1);
     Tasks tasks = new Tasks(Sandbox::create, events, done::countDown, System.err);
+    tasks.onConfigured(c -> ShimLogging.addFile(c.logPath(), a.id(), a.debug() || c.debug()));
     TtrpcServer server = new TtrpcServer(List.of(new TaskService(TaskService.NAME, tasks),
         new TaskService(TaskService.NAME_V3, tasks)));
     server.bind(socket);

@@ -1,6 +1,10 @@
 package dev.jvisor.shim;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,5 +27,31 @@ final class ShimLogging {
     h.setLevel(level);
     root.setLevel(level);
     root.addHandler(h);
+  }
+
+  /**
+   * Adds the runtime options' log_path (appending; "%ID%" becomes the shim's id) next to the log fifo, so a shim's
+   * lines outlive containerd's log. A bad path is reported and otherwise ignored.
+   */
+  static void addFile(String logPath, String id, boolean debug) {
+    if (logPath == null || logPath.isEmpty()) {
+      return;
+    }
+    Path p = Path.of(logPath.replace("%ID%", id));
+    try {
+      if (p.getParent() != null) {
+        Files.createDirectories(p.getParent());
+      }
+      FileHandler f = new FileHandler(p.toString(), true);
+      f.setFormatter(new SimpleFormatter());
+      f.setLevel(debug ? Level.FINE : Level.INFO);
+      Logger root = Logger.getLogger("");
+      if (debug) {
+        root.setLevel(Level.FINE);
+      }
+      root.addHandler(f);
+    } catch (IOException | RuntimeException e) {
+      Logger.getLogger(ShimLogging.class.getName()).warning("cannot log to " + p + ": " + e.getMessage());
+    }
   }
 }

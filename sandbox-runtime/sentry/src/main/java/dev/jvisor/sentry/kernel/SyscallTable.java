@@ -97,6 +97,37 @@ public final class SyscallTable {
     }
   }
 
+  /** The table as the Markdown of docs/syscalls.md (kept current by SyscallDocTest). */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder();
+    int[] counts = new int[3];
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < SIZE; i++) {
+      if (names[i] == null) {
+        continue;
+      }
+      Entry e = entries[i];
+      Support s = e == null ? Support.ERROR : e.support;
+      counts[s.ordinal()]++;
+      String note = e == null ? "Not implemented: returns ENOSYS." : e.note;
+      rows.append("| ").append(i).append(" | `").append(names[i]).append("` | ")
+          .append(s.name().toLowerCase(java.util.Locale.ROOT)).append(" | ").append(note.replace("|", "\\|"))
+          .append(" |\n");
+    }
+    sb.append("# Syscall compatibility\n\n")
+        .append("Generated from the Sentry's syscall table (`./jvisor help syscalls` prints the same); ")
+        .append("`SyscallDocTest` fails when this file is stale. Regenerate with ")
+        .append("`mvn -pl sandbox-runtime/sentry test -Dtest=SyscallDocTest -Djvisor.updateDocs=true`.\n\n")
+        .append(String.format("%d x86-64 syscalls: %d full, %d partial, %d error.%n%n", counts[0] + counts[1]
+            + counts[2], counts[0], counts[1], counts[2]))
+        .append("- **full**: behaves as Linux documents it.\n")
+        .append("- **partial**: implemented with the limits in the note.\n")
+        .append("- **error**: fails on purpose (the note says with which errno); unimplemented numbers answer ENOSYS ")
+        .append("and are reported once per sandbox.\n\n")
+        .append("| nr | name | support | note |\n|---|---|---|---|\n").append(rows);
+    return sb.toString();
+  }
+
   /** Prints the table: every number, name, level and note (`jvisor help syscalls`). */
   public void print(PrintStream out) {
     int full = 0;

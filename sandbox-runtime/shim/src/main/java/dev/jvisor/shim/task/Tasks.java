@@ -84,6 +84,7 @@ public final class Tasks {
   /** Only the OCI CLI's own daemon may name its inherited fds ("fd:N"); over ttrpc that would leak the shim's fds. */
   private volatile boolean inheritedStdio;
   private volatile boolean configured;
+  private volatile java.util.function.Consumer<ShimConfig> onConfigured = c -> { };
 
   /**
    * @param sandboxes boots a Sentry ({@code Sandbox::create} in production)
@@ -95,6 +96,11 @@ public final class Tasks {
     this.events = events;
     this.exit = exit;
     this.sentryLog = sentryLog;
+  }
+
+  /** Called once, when the first Create's runtime options are read (the daemon opens log_path then). */
+  public void onConfigured(java.util.function.Consumer<ShimConfig> hook) {
+    onConfigured = hook;
   }
 
   public ShimConfig config() {
@@ -232,6 +238,7 @@ public final class Tasks {
       c.warnings().forEach(LOG::warning);
       config = c;
       configured = true;
+      onConfigured.accept(c);
     } catch (InvalidProtocolBufferException e) {
       throw TtrpcException.invalid("runtime options are not runtimeoptions.v1.Options: " + e.getMessage());
     } catch (IOException e) {
