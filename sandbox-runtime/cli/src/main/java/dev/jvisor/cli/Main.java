@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jvisor 0.1.0",
     description = "Runs Linux programs in a sandbox: a KVM guest whose kernel is written in Java.",
-    subcommands = {DoCommand.class, HelpCommand.class, ShimCommand.class, OciCommands.Create.class,
+    subcommands = {DoCommand.class, HelpCommand.class, BenchCommand.class, ShimCommand.class, OciCommands.Create.class,
         OciCommands.Start.class, OciCommands.State.class, OciCommands.Kill.class, OciCommands.Delete.class,
         OciCommands.Exec.class, OciCommands.Ps.class, OciCommands.Run.class, OciCommands.Spec.class,
         OciCommands.Daemon.class, OciCommands.ExecWait.class})

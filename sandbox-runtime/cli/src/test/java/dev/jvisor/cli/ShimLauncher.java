@@ -24,6 +24,18 @@ final class ShimLauncher {
     return cmd;
   }
 
+  /** A runc-compatible binary for containerd's runc shim ({@code BinaryName}): RuncCompat over this class path. */
+  static Path writeRuncBinary(Path dir) throws IOException {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path bin = Files.createDirectories(dir).resolve("jvisor-runc");
+    Files.writeString(bin, "#!/bin/sh\n"
+        + "exec " + java + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
+        + " -cp '" + cp + "' " + RuncCompat.class.getName() + " \"$@\"\n");
+    Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
+  }
+
   static Path write(Path dir) throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

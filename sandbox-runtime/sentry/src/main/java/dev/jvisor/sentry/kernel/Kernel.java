@@ -63,6 +63,7 @@ public final class Kernel implements ProcView {
     } catch (ErrnoException e) {
       throw new SandboxException("sandbox root " + config.root() + ": " + e.getMessage(), 125);
     }
+    long t0 = System.nanoTime();
     Flavour flavour = Flavour.detect();
     KvmMachine machine;
     try {
@@ -73,7 +74,8 @@ public final class Kernel implements ProcView {
     }
     Kernel k = new Kernel(config, machine, root, syscalls);
     if (config.debug()) {
-      k.warn("platform: " + machine.describe());
+      k.warn(String.format("platform: %s (guest machine ready in %.1f ms)", machine.describe(),
+          (System.nanoTime() - t0) / 1e6));
       k.warn("guest memory: " + (config.memoryBytes() >> 20) + " MiB, root " + config.root()
           + (config.overlay() ? " (read-only, in-memory overlay)" : ""));
     }
