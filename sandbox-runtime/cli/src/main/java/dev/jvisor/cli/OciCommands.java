@@ -109,7 +109,11 @@ final class OciCommands {
       Files.createDirectories(dir);
       List<String> cmd = new ArrayList<>(ShimCommand.selfCommand());
       cmd.remove(cmd.size() - 1); // "shim"
-      cmd.addAll(List.of("oci-daemon", "--bundle", b.toString(), "--socket", socket.toString(), id));
+      cmd.addAll(List.of("oci-daemon", "--bundle", b.toString(), "--socket", socket.toString()));
+      if (OciGlobalOptions.log() != null) {
+        cmd.addAll(List.of("--log", OciGlobalOptions.log().toAbsolutePath().toString()));
+      }
+      cmd.add(id);
       Process p = new ProcessBuilder(cmd).directory(b.toFile()).inheritIO().start();
       Instant end = Instant.now().plus(CREATE_TIMEOUT);
       while (!ShimSocket.serving(socket)) {
@@ -136,12 +140,15 @@ final class OciCommands {
     @Option(names = "--socket", required = true)
     Path socket;
 
+    @Option(names = "--log")
+    Path log;
+
     @Parameters(index = "0")
     String id;
 
     @Override
     public Integer call() throws Exception {
-      return OciDaemon.run(id, bundle, socket);
+      return OciDaemon.run(id, bundle, socket, log);
     }
   }
 

@@ -53,6 +53,11 @@ public final class OciGlobalOptions {
     return root;
   }
 
+  /** --log, or null. */
+  static Path log() {
+    return log;
+  }
+
   static boolean debug() {
     return debug;
   }

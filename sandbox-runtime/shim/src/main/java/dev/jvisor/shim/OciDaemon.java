@@ -42,10 +42,22 @@ public final class OciDaemon {
     }
   }
 
-  /** Creates the container, serves {@code socket}, returns the init's exit status once it ends. */
-  public static int run(String id, Path bundle, Path socket) throws IOException, InterruptedException {
+  /**
+   * Creates the container, serves {@code socket}, returns the init's exit status once it ends. This process's
+   * stderr is the container's, so logs go to {@code logFile} (runc's --log) or nowhere, never to stderr.
+   */
+  public static int run(String id, Path bundle, Path socket, Path logFile) throws IOException, InterruptedException {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    java.io.PrintStream sentryLog = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    if (logFile != null) {
+      ShimLogging.addFile(logFile.toString(), id, false);
+      sentryLog = new java.io.PrintStream(new java.io.FileOutputStream(logFile.toFile(), true), true);
+    }
     CountDownLatch unused = new CountDownLatch(1);
-    Tasks tasks = new Tasks(Sandbox::create, TaskService.NO_EVENTS, unused::countDown, System.err);
+    Tasks tasks = new Tasks(Sandbox::create, TaskService.NO_EVENTS, unused::countDown, sentryLog);
     try {
       tasks.createForCli(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toAbsolutePath().toString())
           .setStdin(STDIN).setStdout(STDOUT).setStderr(STDERR).build());
