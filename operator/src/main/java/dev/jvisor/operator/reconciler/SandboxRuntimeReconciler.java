@@ -17,6 +17,7 @@ import dev.jvisor.operator.dependent.ServiceAccountDependent;
 import dev.jvisor.operator.node.NodeAggregator;
 import dev.jvisor.operator.node.NodeContract;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -103,7 +104,8 @@ public class SandboxRuntimeReconciler implements Reconciler<SandboxRuntime>, Cle
                 allNodes(context));
         metrics.nodes(r.getMetadata().getName(), nodes.counts());
         metrics.reconciled(OperatorMetrics.Result.installed);
-        return publish(r, context, StatusCalculator.installed(r, nodes, now));
+        var rollout = AgentRollout.of(context.getSecondaryResource(DaemonSet.class));
+        return publish(r, context, StatusCalculator.installed(r, nodes, rollout, now));
     }
 
     /**

@@ -21,6 +21,11 @@ final class StatusCalculator {
 
     /** Installed (or installing): conditions from the node counts. */
     static SandboxRuntimeStatus installed(SandboxRuntime r, Aggregate nodes, Instant now) {
+        return installed(r, nodes, AgentRollout.NONE, now);
+    }
+
+    /** As above, with the DaemonSet's rollout counted as progress (an agent upgrade in flight). */
+    static SandboxRuntimeStatus installed(SandboxRuntime r, Aggregate nodes, AgentRollout rollout, Instant now) {
         var counts = nodes.counts();
         int total = counts.getTotal();
         boolean ready = total > 0 && counts.getReady() == total;
@@ -33,9 +38,12 @@ final class StatusCalculator {
                 .set(Conditions.READY, ready, ready ? "AllNodesReady" : total == 0 ? "NoNodesSelected" : "NodesNotReady",
                         total == 0 ? "no node matches spec.nodeSelector and kubernetes.io/os=linux"
                                 : nodes.readyFraction() + " nodes ready")
-                .set(Conditions.PROGRESSING, progressing > 0, progressing > 0 ? "Installing" : "Stable",
+                .set(Conditions.PROGRESSING, progressing > 0 || !rollout.complete(),
+                        progressing > 0 ? "Installing" : !rollout.complete() ? "AgentRollout" : "Stable",
                         progressing > 0 ? counts.getInstalling() + " installing, " + counts.getPending() + " pending, "
-                                + counts.getUninstalling() + " uninstalling" : "no node is changing")
+                                + counts.getUninstalling() + " uninstalling"
+                                + (rollout.complete() ? "" : "; " + rollout.describe())
+                                : !rollout.complete() ? rollout.describe() : "no node is changing")
                 .set(Conditions.DEGRADED, counts.getFailed() > 0, counts.getFailed() > 0 ? "NodesFailed" : "AsExpected",
                         counts.getFailed() > 0 ? describe(nodes.nodes(), NodePhase.Failed) : "no node failed");
         return base(r, phase, conditions, nodes, List.of(r.getSpec().getRuntimeClassName()));

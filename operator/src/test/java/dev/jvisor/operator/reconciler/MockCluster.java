@@ -85,7 +85,11 @@ final class MockCluster implements AutoCloseable {
 
     /** What the node-agent does: write its report and set the ready label exactly when Ready. */
     void report(String node, String sandboxRuntime, String phase, String message) {
-        String json = new NodeReport(phase, message, "0.1.0", "1.6.20", Instant.now().toString()).toJson();
+        report(node, sandboxRuntime, phase, message, "0.1.0");
+    }
+
+    void report(String node, String sandboxRuntime, String phase, String message, String runtimeVersion) {
+        String json = new NodeReport(phase, message, runtimeVersion, "1.6.20", Instant.now().toString()).toJson();
         client.nodes().withName(node).edit(n -> {
             if ("Ready".equals(phase)) {
                 n.getMetadata().getLabels().put(NodeContract.readyLabel(sandboxRuntime), NodeContract.READY_VALUE);

@@ -102,6 +102,48 @@ class StatusAggregationTest {
                 .startsWith("reported Ready but the label jvisor.dev/nolabel=ready is missing");
     }
 
+    @Test
+    void anAgentUpgradeRollsTheDaemonSetShowsTheRolloutAndTheNewVersions() {
+        cluster.addNode("up-1", Map.of("pool", "up"));
+        SandboxRuntimeSpec spec = new SandboxRuntimeSpec();
+        spec.setNodeSelector(Map.of("pool", "up"));
+        spec.setRuntimeClassName("gvisor-up");
+        spec.setHandler("jvisor-up");
+        cluster.client.resource(sandboxRuntime("up", spec)).create();
+        cluster.report("up-1", "up", "Ready", "verified", "0.1.0");
+        await().atMost(WAIT).until(() -> cluster.get("up").getStatus(), s -> s != null && s.getPhase() == RuntimePhase.Ready);
+
+        var upgraded = cluster.get("up");
+        upgraded.getSpec().getAgent().setImage("ghcr.io/jvisor/node-agent:0.2.0");
+        cluster.client.resource(upgraded).update();
+        String ns = MockCluster.NAMESPACE;
+        await().atMost(WAIT).until(() -> cluster.client.apps().daemonSets().inNamespace(ns).withName("jvisor-node-agent-up")
+                .get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage().endsWith(":0.2.0"));
+        // The mock has no DaemonSet controller: play it, one of two pods updated.
+        setRollout(ns, 2, 1);
+        var rolling = await().atMost(WAIT).until(() -> cluster.get("up").getStatus(), s -> Conditions
+                .find(s.getConditions(), "Progressing").map(c -> "AgentRollout".equals(c.getReason())).orElse(false));
+        assertThat(Conditions.find(rolling.getConditions(), "Progressing").orElseThrow().getMessage())
+                .isEqualTo("node-agent rollout: 1/2 pods updated");
+
+        setRollout(ns, 2, 2);
+        cluster.report("up-1", "up", "Ready", "verified", "0.2.0");
+        var done = await().atMost(WAIT).until(() -> cluster.get("up").getStatus(),
+                s -> "0.2.0".equals(s.getNodes().get(0).getRuntimeVersion()) && Conditions
+                        .find(s.getConditions(), "Progressing").map(c -> "Stable".equals(c.getReason())).orElse(false));
+        assertThat(done.getPhase()).isEqualTo(RuntimePhase.Ready);
+    }
+
+    private static void setRollout(String ns, int desired, int updated) {
+        cluster.client.apps().daemonSets().inNamespace(ns).withName("jvisor-node-agent-up").editStatus(ds -> {
+            ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder()
+                    .withObservedGeneration(ds.getMetadata().getGeneration()).withDesiredNumberScheduled(desired)
+                    .withUpdatedNumberScheduled(updated).withCurrentNumberScheduled(desired).withNumberReady(desired)
+                    .withNumberMisscheduled(0).build());
+            return ds;
+        });
+    }
+
     private static SandboxRuntimeStatus awaitStatus(java.util.function.Predicate<SandboxRuntimeStatus> until) {
         return await().atMost(WAIT).until(() -> cluster.get("agg").getStatus(),
                 s -> s != null && s.getNodeCounts() != null && until.test(s));

@@ -70,4 +70,20 @@ class StatusCalculatorTest {
         assertThat(message).startsWith("n0: boom; n1: boom").contains("n9: boom").doesNotContain("n10:")
                 .endsWith("; and 2 more");
     }
+
+    @Test
+    void anAgentRolloutInFlightIsProgressEvenWhenEveryNodeIsReady() {
+        SandboxRuntime r = sbr();
+        var rolling = StatusCalculator.installed(r, nodes("Ready", "Ready"), new AgentRollout(2, 1, true), Instant.now());
+        assertThat(rolling.getPhase()).isEqualTo(RuntimePhase.Ready);
+        var progressing = Conditions.find(rolling.getConditions(), "Progressing").orElseThrow();
+        assertThat(progressing.getStatus()).isEqualTo("True");
+        assertThat(progressing.getReason()).isEqualTo("AgentRollout");
+        assertThat(progressing.getMessage()).isEqualTo("node-agent rollout: 1/2 pods updated");
+        var unobserved = StatusCalculator.installed(r, nodes("Ready"), new AgentRollout(1, 1, false), Instant.now());
+        assertThat(Conditions.find(unobserved.getConditions(), "Progressing").orElseThrow().getMessage())
+                .endsWith("new DaemonSet spec not yet observed");
+        var done = StatusCalculator.installed(r, nodes("Ready"), new AgentRollout(1, 1, true), Instant.now());
+        assertThat(Conditions.find(done.getConditions(), "Progressing").orElseThrow().getReason()).isEqualTo("Stable");
+    }
 }
