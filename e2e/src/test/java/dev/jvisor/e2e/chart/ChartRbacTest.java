@@ -70,6 +70,42 @@ class ChartRbacTest {
   }
 
   @Test
+  void everyKindTheOperatorsBuildSaysItManagesIsFullyCoveredByTheChart() throws java.io.IOException {
+    // QOSDK derives a coarse ClusterRole from the controller and its dependents at build time. A dependent kind the
+    // operator adds later must show up here: the chart must let the operator read it everywhere and write it.
+    java.nio.file.Path manifests = java.nio.file.Path.of(System.getProperty("jvisor.operator.manifests",
+        "../operator/target/kubernetes/kubernetes.yml"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(manifests),
+        "no " + manifests + ": build the operator first (mvn -pl e2e -am verify does)");
+    List<PolicyRule> generated = new java.util.ArrayList<>();
+    Object parsed;
+    try (var in = java.nio.file.Files.newInputStream(manifests)) {
+      parsed = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in);
+    }
+    for (Object object : parsed instanceof List<?> all ? all : List.of(parsed)) {
+      if (object instanceof ClusterRole r) {
+        generated.addAll(r.getRules());
+      }
+    }
+    assertThat(generated).as("ClusterRole rules in %s", manifests).isNotEmpty();
+    RenderedChart chart = RenderedChart.renderDefaults();
+    Map<String, java.util.Set<String>> granted = new TreeMap<>();
+    chart.all(ClusterRole.class).forEach(r -> flatten(r.getRules()).forEach((k, v) ->
+        granted.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v)));
+    chart.all(Role.class).forEach(r -> flatten(r.getRules()).forEach((k, v) ->
+        granted.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v)));
+
+    for (String kind : flatten(generated).keySet()) {
+      if (kind.startsWith("jvisor.dev/")) {
+        // The primary resource: the chart grants what the reconciler does with it (see the exact table above).
+        assertThat(granted).containsKey(kind);
+        continue;
+      }
+      assertThat(granted.get(kind)).as("verbs the chart grants on %s", kind).containsAll(CRUD);
+    }
+  }
+
+  @Test
   void noRuleUsesWildcardsOrTouchesSecrets() {
     RenderedChart chart = RenderedChart.renderDefaults();
     List<PolicyRule> rules = new java.util.ArrayList<>();

@@ -55,6 +55,8 @@ final class LocalContainerd implements AutoCloseable {
     }
     LocalContainerd node = new LocalContainerd(root, script);
     Files.createDirectories(node.path("/etc/containerd"));
+    // A node's own /usr/local/bin (the agent links the shim there; the DaemonSet mounts it).
+    Files.createDirectories(node.path("/usr/local/bin"));
     Files.writeString(node.path(CONFIG), node.privateConfig(Proc.run(List.of("containerd", "config", "default"),
         SCRIPT_TIMEOUT).requireOk("containerd config default")));
     return node;
