@@ -34,6 +34,10 @@ final class DoCommand implements Callable<Integer> {
       defaultValue = "2G")
   String memory;
 
+  @Option(names = "--max-tasks", description = "Most tasks (threads) alive at once; clone beyond it fails with "
+      + "EAGAIN (default: ${DEFAULT-VALUE}).", defaultValue = "512")
+  int maxTasks;
+
   @Option(names = "--debug", description = "Log platform decisions and show stack traces.")
   boolean debug;
 
@@ -68,7 +72,7 @@ final class DoCommand implements Callable<Integer> {
     SandboxConfig config;
     try {
       config = SandboxConfig.forRoot(root).withHostname(hostname).withMemory(Sizes.parse(memory))
-          .withDebug(debug).withStrace(strace);
+          .withDebug(debug).withStrace(strace).withMaxTasks(maxTasks);
     } catch (IllegalArgumentException e) {
       System.err.println("jvisor: " + e.getMessage());
       return 2;

@@ -18,6 +18,11 @@ public interface Sandbox extends AutoCloseable {
 
   SandboxConfig config();
 
+  /** Guest memory in use right now, in bytes (page tables, process memory, platform structures); -1 if unknown. */
+  default long guestMemoryInUse() {
+    return -1;
+  }
+
   @Override
   void close();
 }

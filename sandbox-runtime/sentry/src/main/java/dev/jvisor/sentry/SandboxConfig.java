@@ -76,6 +76,10 @@ public record SandboxConfig(
     return new SandboxConfig(root, o, hostname, memoryBytes, kernelRelease, debug, strace, maxTasks, log);
   }
 
+  public SandboxConfig withMaxTasks(int n) {
+    return new SandboxConfig(root, overlay, hostname, memoryBytes, kernelRelease, debug, strace, n, log);
+  }
+
   public SandboxConfig withLog(PrintStream l) {
     return new SandboxConfig(root, overlay, hostname, memoryBytes, kernelRelease, debug, strace, maxTasks, l);
   }

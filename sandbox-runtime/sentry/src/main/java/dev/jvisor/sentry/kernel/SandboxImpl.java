@@ -36,6 +36,11 @@ final class SandboxImpl implements Sandbox {
   }
 
   @Override
+  public long guestMemoryInUse() {
+    return kernel.memUsedBytes();
+  }
+
+  @Override
   public List<Integer> pids() {
     return kernel.pids();
   }

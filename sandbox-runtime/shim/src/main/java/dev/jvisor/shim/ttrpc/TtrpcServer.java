@@ -27,11 +27,14 @@ public final class TtrpcServer implements AutoCloseable {
   /** Upper bound on concurrently running calls across all connections. */
   static final int MAX_CALL_THREADS = 512;
   static final Duration IDLE_THREAD_KEEPALIVE = Duration.ofSeconds(30);
+  /** containerd opens a handful per shim; beyond this a connection is closed at once (one reader thread each). */
+  static final int MAX_CONNECTIONS = 256;
   private static final Logger LOG = Logger.getLogger(TtrpcServer.class.getName());
 
   private final Map<String, TtrpcService> services = new HashMap<>();
   private final ThreadPoolExecutor executor;
   private final AtomicInteger threadSeq = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private ServerSocketChannel server;
   private Path socketPath;
   private volatile boolean closed;
@@ -59,6 +62,11 @@ public final class TtrpcServer implements AutoCloseable {
     while (!closed) {
       try {
         SocketChannel ch = server.accept();
+        if (connections.get() >= MAX_CONNECTIONS) {
+          LOG.warning("ttrpc: " + MAX_CONNECTIONS + " connections open, refusing another");
+          ch.close();
+          continue;
+        }
         serve(ch);
       } catch (IOException e) {
         if (!closed) {
@@ -75,7 +83,15 @@ public final class TtrpcServer implements AutoCloseable {
   }
 
   public Thread serve(java.nio.channels.ReadableByteChannel in, java.nio.channels.WritableByteChannel out) {
-    Thread t = daemon(new Connection(in, out, services, executor), "ttrpc-conn-" + threadSeq.incrementAndGet());
+    Connection c = new Connection(in, out, services, executor);
+    connections.incrementAndGet();
+    Thread t = daemon(() -> {
+      try {
+        c.run();
+      } finally {
+        connections.decrementAndGet();
+      }
+    }, "ttrpc-conn-" + threadSeq.incrementAndGet());
     t.start();
     return t;
   }
