@@ -89,7 +89,7 @@ public final class CommonOptions {
     AgentSettings settings = new AgentSettings(hostRoot.toAbsolutePath().normalize(),
         artifacts.toAbsolutePath().normalize(), handler, dist, containerdConfig, criSocket, kvm, sandboxOptions,
         "none".equals(shimLinkDir) ? null : shimLinkDir, restartStrategy(), verifyTimeout, HostLock.DEFAULT_TIMEOUT,
-        AgentSettings.criProbes());
+        AgentSettings.criProbes(), standalone ? null : runtimeName);
     try {
       settings.runtimeSpec(); // validates --handler before anything runs
     } catch (IllegalArgumentException e) {

@@ -20,7 +20,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AgentSettings settings = options.settings();
-    InstallRecord record = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
+    InstallRecord record = InstallRecord.read(settings.recordPath());
     String current = new ArtifactInstaller(settings.agentPath(AgentSettings.OPT_DIR)).currentVersion();
     System.out.println("installed version: " + (current == null ? "none" : current));
     if (record == null) {

@@ -12,8 +12,13 @@ import org.tomlj.TomlArray;
 
 /** Decides which file gets our runtime, from the distribution and what exists on the host. Reads, never writes. */
 public final class ConfigPlanner {
-  /** Name of our drop-in: sorts after distribution drop-ins so nothing of ours is overridden by accident. */
-  public static final String DROP_IN_NAME = "99-jvisor.toml";
+  /**
+   * Our drop-in for a handler: one file per handler, so two SandboxRuntimes never write the same file; "99-" sorts
+   * it after distribution drop-ins.
+   */
+  public static String dropInName(String handler) {
+    return "99-jvisor-" + handler + ".toml";
+  }
   /** k3s/rke2 base template action: the rendered default config, to which our table is appended (lesson 6). */
   public static final String K3S_BASE_TEMPLATE = "{{ template \"base\" . }}";
 
@@ -27,10 +32,10 @@ public final class ConfigPlanner {
    * @param configOverride host path of the config file from {@code --containerd-config}, or null
    * @param containerdMajor containerd's major version (1 or 2), used only for files we create
    */
-  public ConfigPlan plan(Distribution distribution, String configOverride, int containerdMajor) {
+  public ConfigPlan plan(Distribution distribution, String configOverride, int containerdMajor, String handler) {
     ConfigVersion createVersion = ConfigVersion.forContainerdMajor(containerdMajor);
     if (distribution == Distribution.K0S) {
-      Path dropIn = HostPaths.resolve(hostRoot, distribution.configDir()).resolve(DROP_IN_NAME);
+      Path dropIn = HostPaths.resolve(hostRoot, distribution.configDir()).resolve(dropInName(handler));
       return new ConfigPlan(ConfigMode.DROP_IN_DIR, createVersion, dropIn, dropIn, null, null);
     }
     if (distribution.usesTemplate() && configOverride == null) {
@@ -47,7 +52,7 @@ public final class ConfigPlanner {
       return new ConfigPlan(ConfigMode.MAIN_FILE, version, main, null, null, null);
     }
     Path confD = main.getParent().resolve("conf.d");
-    Path dropIn = confD.resolve(DROP_IN_NAME);
+    Path dropIn = confD.resolve(dropInName(handler));
     String hostDropIn = HostPaths.toHost(hostRoot, dropIn);
     if (alreadyImported(doc.root().getArray(List.of("imports")), hostDropIn)) {
       return new ConfigPlan(ConfigMode.DROP_IN_DIR, version, dropIn, dropIn, null, null);

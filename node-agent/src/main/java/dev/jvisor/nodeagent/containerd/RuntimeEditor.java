@@ -3,8 +3,10 @@ package dev.jvisor.nodeagent.containerd;
 import dev.jvisor.nodeagent.AgentException;
 import dev.jvisor.nodeagent.toml.TomlDocument;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.tomlj.MutableTomlArray;
 import org.tomlj.MutableTomlTable;
 import org.tomlj.TomlTable;
@@ -42,6 +44,14 @@ public final class RuntimeEditor {
    * @throws AgentException when the handler name is taken by a runtime we did not install
    */
   public static List<String> apply(TomlDocument doc, ConfigVersion version, RuntimeSpec spec) {
+    return apply(doc, version, spec, Set.of());
+  }
+
+  /**
+   * As {@link #apply(TomlDocument, ConfigVersion, RuntimeSpec)}, keeping also {@code alsoKeep}: the handlers of
+   * other SandboxRuntimes installed on this node (they are ours too, but not stale).
+   */
+  public static List<String> apply(TomlDocument doc, ConfigVersion version, RuntimeSpec spec, Set<String> alsoKeep) {
     MutableTomlTable root = doc.root();
     List<String> runtimesPath = version.runtimesPath();
     TomlTable runtimes = root.getTable(runtimesPath);
@@ -49,7 +59,9 @@ public final class RuntimeEditor {
       throw new AgentException(doc.origin() + " already has a runtime '" + spec.handler()
           + "' that jvisor did not install; remove it or choose another handler. Nothing was changed.");
     }
-    List<String> removed = removeOwned(root, version, spec, spec.handler());
+    Set<String> keep = new HashSet<>(alsoKeep);
+    keep.add(spec.handler());
+    List<String> removed = removeOwned(root, version, spec, keep);
     List<String> entry = append(runtimesPath, spec.handler());
     setIfDifferent(root, append(entry, "runtime_type"), RuntimeSpec.RUNTIME_TYPE);
     setIfDifferent(root, append(entry, "runtime_path"), spec.runtimePath());
@@ -58,21 +70,32 @@ public final class RuntimeEditor {
     return removed;
   }
 
-  /** Removes every runtime we own except {@code keep} (null: remove all of ours). Returns the handlers removed. */
+  /** Removes every runtime we own except those in {@code keep}. Returns the handlers removed. */
   public static List<String> removeOwned(MutableTomlTable root, ConfigVersion version, RuntimeSpec spec,
-      String keep) {
+      Set<String> keep) {
     TomlTable runtimes = root.getTable(version.runtimesPath());
     List<String> removed = new ArrayList<>();
     if (runtimes == null) {
       return removed;
     }
     for (String handler : List.copyOf(runtimes.keySet())) {
-      if (!handler.equals(keep) && ownership(runtimes, handler, spec) == Ownership.OURS) {
+      if (!keep.contains(handler) && ownership(runtimes, handler, spec) == Ownership.OURS) {
         root.remove(append(version.runtimesPath(), handler));
         removed.add(handler);
       }
     }
     return removed;
+  }
+
+  /** Removes one handler if it is ours; returns whether it was there. */
+  public static boolean removeHandler(MutableTomlTable root, ConfigVersion version, RuntimeSpec spec,
+      String handler) {
+    TomlTable runtimes = root.getTable(version.runtimesPath());
+    if (ownership(runtimes, handler, spec) != Ownership.OURS) {
+      return false;
+    }
+    root.remove(append(version.runtimesPath(), handler));
+    return true;
   }
 
   /** Handlers in the config's runtimes table (for status and tests). */
@@ -116,6 +139,16 @@ public final class RuntimeEditor {
   }
 
   /** Setting an equal value would still mark the document modified: a second install must change nothing. */
+  /** Removes every {@code imports} entry naming one of our drop-ins (see ConfigPlanner#dropInName). */
+  public static void removeOurImports(MutableTomlTable root) {
+    MutableTomlArray imports = root.getArray(List.of("imports"));
+    for (int i = imports == null ? -1 : imports.size() - 1; i >= 0; i--) {
+      if (imports.get(i) instanceof String entry && entry.matches(".*/99-jvisor-[a-z0-9-]+\\.toml")) {
+        imports.remove(i);
+      }
+    }
+  }
+
   private static void setIfDifferent(MutableTomlTable root, List<String> path, Object value) {
     if (!Objects.equals(root.get(path), value)) {
       // getOrCreateTable writes a [header] table, the layout containerd's own configs use.

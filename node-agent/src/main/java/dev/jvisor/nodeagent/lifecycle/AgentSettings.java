@@ -26,12 +26,38 @@ import java.util.function.Function;
  * @param verifyTimeout bound of the wait for containerd to (un)load the handler
  * @param lockTimeout bound of the wait for the host lock
  * @param probes opens a probe on a CRI socket (agent path); replaced in tests that have no containerd
+ * @param owner the SandboxRuntime this agent works for; {@value #STANDALONE} without Kubernetes
  */
 public record AgentSettings(Path hostRoot, Path artifacts, String handler, Distribution distribution,
     String containerdConfig, String criSocket, Path kvmDevice, Path sandboxOptions, String shimLinkDir,
     RestartStrategy restart,
     Duration verifyTimeout,
-    Duration lockTimeout, Function<Path, HandlerProbe> probes) {
+    Duration lockTimeout, Function<Path, HandlerProbe> probes, String owner) {
+
+  public static final String STANDALONE = "standalone";
+
+  public AgentSettings {
+    owner = owner == null || owner.isBlank() ? STANDALONE : owner;
+  }
+
+  /** Without an owner: {@value #STANDALONE}. */
+  public AgentSettings(Path hostRoot, Path artifacts, String handler, Distribution distribution,
+      String containerdConfig, String criSocket, Path kvmDevice, Path sandboxOptions, String shimLinkDir,
+      RestartStrategy restart, Duration verifyTimeout, Duration lockTimeout, Function<Path, HandlerProbe> probes) {
+    this(hostRoot, artifacts, handler, distribution, containerdConfig, criSocket, kvmDevice, sandboxOptions,
+        shimLinkDir, restart, verifyTimeout, lockTimeout, probes, null);
+  }
+
+  /** Agent path of this handler's install record. */
+  public Path recordPath() {
+    return agentPath(InstallRecord.path(handler));
+  }
+
+  /** Records of every other handler installed on this node. */
+  public java.util.List<InstallRecord> otherRecords() {
+    return InstallRecord.readAll(agentPath(InstallRecord.STATE_DIR)).stream()
+        .filter(r -> !r.handler().equals(handler)).toList();
+  }
 
   /**
    * Everything the agent owns on the host lives here (the operator mounts exactly this, the containerd config

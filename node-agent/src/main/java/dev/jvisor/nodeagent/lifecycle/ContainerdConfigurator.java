@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies a {@link ConfigPlan} to the host's files and reverses an {@link InstallRecord}. Every file is re-parsed
@@ -37,8 +39,16 @@ public final class ContainerdConfigurator {
   /** What {@link #apply} did: whether any file changed, the record to keep, and the bytes to roll back to. */
   public record Applied(boolean changed, InstallRecord record, Map<Path, byte[]> before) {}
 
-  public Applied apply(ConfigPlan planned, String distribution, String version, InstallRecord previous) {
+  /**
+   * @param previous this handler's record from an earlier install, or null
+   * @param others records of the other handlers installed on this node (other SandboxRuntimes): their runtime
+   *     tables are kept, and the backup taken before the first of them stays the one uninstall restores
+   */
+  public Applied apply(ConfigPlan planned, String owner, String distribution, String version,
+      InstallRecord previous, List<InstallRecord> others) {
     Map<Path, byte[]> before = new LinkedHashMap<>();
+    Set<String> keep = new HashSet<>();
+    others.forEach(o -> keep.add(o.handler()));
     ConfigPlan plan = planned;
     // A file we created earlier stays "created by us" although it exists now: uninstall deletes it.
     if (previous != null && previous.mode() == ConfigMode.CREATED_FILE && plan.mainFile() != null
@@ -58,13 +68,13 @@ public final class ContainerdConfigurator {
         Path main = plan.mainFile();
         byte[] original = readBytes(main);
         TomlDocument doc = TomlDocument.parse(text(original), main.toString());
-        removed = RuntimeEditor.apply(doc, plan.version(), spec);
+        removed = RuntimeEditor.apply(doc, plan.version(), spec, keep);
         String rendered = doc.render();
         Path backup = backupOf(main);
         backupHost = host(backup);
         if (doc.changed()) {
           validateOurs(rendered, main, plan.version());
-          writeBackupIfNeeded(main, original, backup, previous, plan.version(), null, before);
+          writeBackupIfNeeded(main, original, backup, previous, others, plan.version(), null, before);
           changed |= write(main, rendered, before);
         }
         writtenSha = AtomicFiles.sha256(rendered.getBytes(StandardCharsets.UTF_8));
@@ -78,7 +88,7 @@ public final class ContainerdConfigurator {
             + (plan.templateHeader() != null ? plan.templateHeader() + "\n" : "version = "
             + plan.version().number() + "\n");
         TomlDocument doc = TomlDocument.parse(start, main.toString());
-        removed = RuntimeEditor.apply(doc, plan.version(), spec);
+        removed = RuntimeEditor.apply(doc, plan.version(), spec, keep);
         String rendered = doc.render();
         if (!Files.exists(main) || doc.changed()) {
           validateOurs(rendered, main, plan.version());
@@ -101,7 +111,7 @@ public final class ContainerdConfigurator {
           Path backup = backupOf(main);
           if (doc.changed()) {
             TomlDocument.parse(rendered, main + " (as edited)");
-            writeBackupIfNeeded(main, original, backup, previous, plan.version(), importEntry, before);
+            writeBackupIfNeeded(main, original, backup, previous, others, plan.version(), importEntry, before);
             changed |= write(main, rendered, before);
           }
           writtenSha = AtomicFiles.sha256(rendered.getBytes(StandardCharsets.UTF_8));
@@ -110,8 +120,8 @@ public final class ContainerdConfigurator {
       }
       default -> throw new IllegalStateException("unknown mode " + mode);
     }
-    InstallRecord record = new InstallRecord(version, spec.handler(), distribution, mode, plan.version().number(),
-        mode == ConfigMode.DROP_IN_DIR ? null : host(plan.mainFile()), backupHost, writtenSha,
+    InstallRecord record = new InstallRecord(owner, version, spec.handler(), distribution, mode,
+        plan.version().number(), mode == ConfigMode.DROP_IN_DIR ? null : host(plan.mainFile()), backupHost, writtenSha,
         plan.dropIn() == null ? null : host(plan.dropIn()), importEntry, importsKeyCreated, removed,
         previous == null ? null : previous.shimLink());
     return new Applied(changed, record, before);
@@ -156,11 +166,14 @@ public final class ContainerdConfigurator {
   }
 
   /**
-   * Reverses an install. Where the file is still exactly as we wrote it, the backup comes back byte for byte;
-   * where someone changed it since, only our entries are removed from it (their changes stay). Returns whether
-   * anything changed (then containerd must be restarted, lesson 7).
+   * Reverses an install. Where the file is still exactly as we wrote it and no other handler of ours remains, the
+   * backup comes back byte for byte; otherwise only this handler's entries are removed (other people's changes and
+   * other SandboxRuntimes' handlers stay). Returns whether anything changed (then containerd must be restarted,
+   * lesson 7).
+   *
+   * @param othersRemain whether other handlers of ours stay installed on this node
    */
-  public boolean revert(InstallRecord record) {
+  public boolean revert(InstallRecord record, boolean othersRemain) {
     boolean changed = false;
     ConfigVersion version = ConfigVersion.of(record.configVersion());
     Path main = record.mainFile() == null ? null : HostPaths.resolve(hostRoot, record.mainFile());
@@ -170,36 +183,35 @@ public final class ContainerdConfigurator {
         if (main != null && Files.exists(main)) {
           byte[] current = readBytes(main);
           boolean untouched = AtomicFiles.sha256(current).equals(record.writtenSha256());
-          if (untouched && backup != null && Files.exists(backup)) {
-            byte[] original = readBytes(backup);
-            TomlDocument.parse(text(original), backup.toString());
-            changed |= write(main, original);
+          if (!othersRemain && backup != null && Files.exists(backup)
+              && (untouched || onlyOursDiffer(current, readBytes(backup), main, version))) {
+            changed |= write(main, readBytes(backup));
           } else {
             TomlDocument doc = TomlDocument.parse(text(current), main.toString());
             if (record.importEntry() != null) {
               RuntimeEditor.removeImport(doc.root(), record.importEntry(), record.importsKeyCreated());
             }
             if (record.mode() == ConfigMode.MAIN_FILE) {
-              RuntimeEditor.removeOwned(doc.root(), version, spec, null);
+              removeOurs(doc, version, record, othersRemain);
             }
             if (doc.changed()) {
               changed |= write(main, doc.render());
             }
           }
         }
-        if (backup != null) {
+        if (backup != null && !othersRemain) {
           AtomicFiles.deleteIfExists(backup);
         }
       }
       case CREATED_FILE -> {
         if (main != null && Files.exists(main)) {
           byte[] current = readBytes(main);
-          if (AtomicFiles.sha256(current).equals(record.writtenSha256())) {
+          if (AtomicFiles.sha256(current).equals(record.writtenSha256()) && !othersRemain) {
             AtomicFiles.deleteIfExists(main);
             changed = true;
           } else {
             TomlDocument doc = TomlDocument.parse(text(current), main.toString());
-            RuntimeEditor.removeOwned(doc.root(), version, spec, null);
+            removeOurs(doc, version, record, othersRemain);
             if (doc.changed()) {
               changed |= write(main, doc.render());
             }
@@ -220,6 +232,32 @@ public final class ContainerdConfigurator {
     return changed;
   }
 
+  /**
+   * Whether {@code current} with every entry of ours removed has the same content as the backup: then only we
+   * changed the file since (e.g. another SandboxRuntime's install and uninstall) and the backup's exact bytes can
+   * come back.
+   */
+  private boolean onlyOursDiffer(byte[] current, byte[] backup, Path main, ConfigVersion version) {
+    TomlDocument clean = TomlDocument.parse(text(current), main.toString());
+    TomlDocument original = TomlDocument.parse(text(backup), main + BACKUP_SUFFIX);
+    RuntimeEditor.removeOwned(clean.root(), version, spec, Set.of());
+    RuntimeEditor.removeOurImports(clean.root());
+    var imports = clean.root().getArray(List.of("imports"));
+    if (imports != null && imports.isEmpty() && !original.root().contains(List.of("imports"))) {
+      clean.root().remove(List.of("imports"));
+    }
+    return clean.sameContentAs(original);
+  }
+
+  /** This handler only while others remain; every table of ours (stale ones too) when we are the last. */
+  private void removeOurs(TomlDocument doc, ConfigVersion version, InstallRecord record, boolean othersRemain) {
+    if (othersRemain) {
+      RuntimeEditor.removeHandler(doc.root(), version, spec, record.handler());
+    } else {
+      RuntimeEditor.removeOwned(doc.root(), version, spec, Set.of());
+    }
+  }
+
   private boolean writeDropIn(ConfigPlan plan, Map<Path, byte[]> before) {
     TomlDocument doc = TomlDocument.parse(OWNED_HEADER + "\nversion = " + plan.version().number() + "\n",
         plan.dropIn().toString());
@@ -237,14 +275,15 @@ public final class ContainerdConfigurator {
    * The backup never contains entries of ours (a stale handler must not come back on uninstall).
    */
   private void writeBackupIfNeeded(Path main, byte[] original, Path backup, InstallRecord previous,
-      ConfigVersion version, String importEntry, Map<Path, byte[]> before) {
-    boolean backupValid = Files.exists(backup) && previous != null
-        && AtomicFiles.sha256(original).equals(previous.writtenSha256());
+      List<InstallRecord> others, ConfigVersion version, String importEntry, Map<Path, byte[]> before) {
+    // Another handler of ours is installed: the backup was taken before the first of us and is still the original.
+    boolean backupValid = Files.exists(backup) && (!others.isEmpty() || previous != null
+        && AtomicFiles.sha256(original).equals(previous.writtenSha256()));
     if (backupValid) {
       return;
     }
     TomlDocument clean = TomlDocument.parse(text(original), main.toString());
-    RuntimeEditor.removeOwned(clean.root(), version, spec, null);
+    RuntimeEditor.removeOwned(clean.root(), version, spec, Set.of());
     if (importEntry != null) {
       RuntimeEditor.removeImport(clean.root(), importEntry, false);
     }

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What install changed, kept at {@code <host-root>/opt/jvisor/install-state.json} so uninstall (possibly by a newer
- * agent, after a node reboot) reverses exactly that. All paths are host paths.
+ * What install changed for one handler, kept at {@code <host-root>/opt/jvisor/state/<handler>.json} so uninstall
+ * (possibly by a newer agent, after a node reboot) reverses exactly that. One record per handler: SandboxRuntimes
+ * with different handlers may share a node. All paths are host paths.
  *
+ * @param owner the SandboxRuntime that installed it ({@code standalone} without Kubernetes)
  * @param version installed runtime version ({@code /opt/jvisor/<version>})
  * @param handler the runtime handler in containerd's config
  * @param distribution containerd, k3s, rke2 or k0s
@@ -31,19 +33,37 @@ import java.util.List;
  * @param shimLink the shim link on containerd's PATH we created, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record InstallRecord(String version, String handler, String distribution, ConfigMode mode,
+public record InstallRecord(String owner, String version, String handler, String distribution, ConfigMode mode,
     int configVersion, String mainFile, String backupFile, String writtenSha256, String dropInFile,
     String importEntry, boolean importsKeyCreated, List<String> removedHandlers, String shimLink) {
 
   /** The same record with the shim link set. */
   public InstallRecord withShimLink(String link) {
-    return new InstallRecord(version, handler, distribution, mode, configVersion, mainFile, backupFile,
+    return new InstallRecord(owner, version, handler, distribution, mode, configVersion, mainFile, backupFile,
         writtenSha256, dropInFile, importEntry, importsKeyCreated, removedHandlers, link);
   }
 
 
-  /** Host path of the record. */
-  public static final String PATH = "/opt/jvisor/install-state.json";
+  /** Host directory of the records. */
+  public static final String STATE_DIR = "/opt/jvisor/state";
+
+  /** Host path of a handler's record. */
+  public static String path(String handler) {
+    return STATE_DIR + "/" + handler + ".json";
+  }
+
+  /** Every record in {@code stateDir} (agent path), in file name order. */
+  public static List<InstallRecord> readAll(Path stateDir) {
+    if (!Files.isDirectory(stateDir)) {
+      return List.of();
+    }
+    try (var files = Files.list(stateDir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted()
+          .map(InstallRecord::read).toList();
+    } catch (IOException e) {
+      throw new AgentException("cannot list " + stateDir + ": " + e, e);
+    }
+  }
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -53,14 +54,20 @@ public final class Installer {
         runtimeVersion[0] = installed.version();
         String[] shimLink = {null};
         boolean linkChanged = timings.time(Step.SHIM_LINK, () -> linkShim(containerdVersion[0], shimLink));
-        InstallRecord previous = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
+        InstallRecord previous = InstallRecord.read(settings.recordPath());
+        List<InstallRecord> others = settings.otherRecords();
+        // Handlers this SandboxRuntime installed before under another name are stale (lesson 9); other
+        // SandboxRuntimes' handlers stay.
+        List<InstallRecord> stale = others.stream().filter(r -> settings.owner().equals(r.owner())).toList();
+        List<InstallRecord> live = others.stream().filter(r -> !settings.owner().equals(r.owner())).toList();
         ContainerdConfigurator configurator = new ContainerdConfigurator(settings.hostRoot(),
             settings.runtimeSpec());
         ContainerdConfigurator.Applied applied = timings.time(Step.CONTAINERD_CONFIG, () -> {
+          boolean staleRemoved = removeStale(configurator, stale);
           ConfigPlan plan = new ConfigPlanner(settings.hostRoot()).plan(distribution, settings.containerdConfig(),
-              major(containerdVersion[0]));
-          ContainerdConfigurator.Applied result = configurator.apply(plan, distribution.name().toLowerCase(),
-              installed.version(), previous);
+              major(containerdVersion[0]), settings.handler());
+          ContainerdConfigurator.Applied result = configurator.apply(plan, settings.owner(),
+              distribution.name().toLowerCase(), installed.version(), previous, live);
           try {
             configurator.validate(result.record());
           } catch (AgentException e) {
@@ -68,9 +75,9 @@ public final class Installer {
             throw e;
           }
           // Written before the restart: whatever happens next, uninstall knows what to undo.
-          result = new ContainerdConfigurator.Applied(result.changed(), result.record().withShimLink(shimLink[0]),
-              result.before());
-          result.record().write(settings.agentPath(InstallRecord.PATH));
+          result = new ContainerdConfigurator.Applied(result.changed() || staleRemoved,
+              result.record().withShimLink(shimLink[0]), result.before());
+          result.record().write(settings.recordPath());
           if (!result.record().removedHandlers().isEmpty()) {
             log.accept("removed stale handlers of ours: " + result.record().removedHandlers());
           }
@@ -157,6 +164,18 @@ public final class Installer {
     return true;
   }
 
+  /** Reverts this SandboxRuntime's handlers of earlier installs under other names; true if a file changed. */
+  private boolean removeStale(ContainerdConfigurator configurator, List<InstallRecord> stale) {
+    boolean changed = false;
+    for (InstallRecord old : stale) {
+      log.accept("removing handler " + old.handler() + " (installed earlier by " + old.owner() + ")");
+      changed |= configurator.revert(old, true);
+      AtomicFiles.deleteIfExists(settings.agentPath(AgentSettings.ETC_DIR + "/" + old.handler() + ".toml"));
+      AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.path(old.handler())));
+    }
+    return changed;
+  }
+
   /**
    * The shim link for containerd 1.6 (see {@link ShimLink}). Where the link directory is not visible to the agent,
    * containerd 1.6 would report the handler and then fail every pod: that is a Failed install, not a Ready node.
@@ -236,9 +255,9 @@ public final class Installer {
       ShimLink.remove(settings.agentPath(newShimLink));
     }
     if (previous != null) {
-      previous.write(settings.agentPath(InstallRecord.PATH));
+      previous.write(settings.recordPath());
     } else {
-      AtomicFiles.deleteIfExists(settings.agentPath(InstallRecord.PATH));
+      AtomicFiles.deleteIfExists(settings.recordPath());
     }
     if (applied.changed() && settings.restart().restarts()) {
       try {

@@ -3,6 +3,7 @@ package dev.jvisor.nodeagent.lifecycle;
 import dev.jvisor.nodeagent.AgentException;
 import dev.jvisor.nodeagent.containerd.Distribution;
 import dev.jvisor.nodeagent.host.ArtifactInstaller;
+import dev.jvisor.nodeagent.host.AtomicFiles;
 import dev.jvisor.nodeagent.host.HostLock;
 import dev.jvisor.nodeagent.host.ShimLink;
 import dev.jvisor.nodeagent.kube.NodeReporter;
@@ -34,14 +35,17 @@ public final class Uninstaller {
       timings.time(Step.LABEL_REMOVE, () -> reporter.setLabel(null));
       reporter.report(NodeStatus.of(Phase.Uninstalling, "uninstalling", null, null));
       try (HostLock lock = HostLock.acquire(settings.agentPath(HostLock.LOCK_FILE), settings.lockTimeout())) {
-        InstallRecord record = InstallRecord.read(settings.agentPath(InstallRecord.PATH));
+        InstallRecord record = InstallRecord.read(settings.recordPath());
+        // Other SandboxRuntimes' handlers on this node keep the shared files (artifacts, link, backup).
+        boolean othersRemain = !settings.otherRecords().isEmpty();
         Distribution distribution = record == null ? settings.resolvedDistribution()
             : Distribution.parse(record.distribution());
         timings.time(Step.HOST_CHECK, this::warnAboutRunningSandboxes);
         boolean changed = record != null && timings.time(Step.REVERT_CONFIG,
-            () -> new ContainerdConfigurator(settings.hostRoot(), settings.runtimeSpec()).revert(record));
+            () -> new ContainerdConfigurator(settings.hostRoot(), settings.runtimeSpec())
+                .revert(record, othersRemain));
         if (record == null) {
-          log.accept("no install record at " + settings.agentPath(InstallRecord.PATH) + ": config left alone");
+          log.accept("no install record at " + settings.recordPath() + ": config left alone");
         }
         if (changed && settings.restart().restarts()) {
           timings.time(Step.RESTART, () -> settings.restart().restart(distribution));
@@ -53,7 +57,7 @@ public final class Uninstaller {
             }
           });
         }
-        timings.time(Step.REMOVE_ARTIFACTS, () -> removeArtifacts(record));
+        timings.time(Step.REMOVE_ARTIFACTS, () -> removeArtifacts(record, othersRemain));
       }
       reporter.report(NodeStatus.of(Phase.Uninstalled, "jvisor removed from this node", null, null));
       log.accept(String.format("uninstall done in %d ms", timings.total().toMillis()));
@@ -83,7 +87,13 @@ public final class Uninstaller {
     }
   }
 
-  private void removeArtifacts(InstallRecord record) {
+  private void removeArtifacts(InstallRecord record, boolean othersRemain) {
+    if (othersRemain) {
+      AtomicFiles.deleteIfExists(settings.agentPath(settings.runtimeOptionsFile()));
+      AtomicFiles.deleteIfExists(settings.recordPath());
+      log.accept("other handlers remain on this node: /opt/jvisor stays, only " + settings.handler() + "'s files go");
+      return;
+    }
     // The link first: nothing may start a shim through it once the files behind it go.
     if (record != null && record.shimLink() != null) {
       ShimLink.remove(settings.agentPath(record.shimLink()));

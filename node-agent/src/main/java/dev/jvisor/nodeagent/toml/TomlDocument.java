@@ -60,6 +60,14 @@ public final class TomlDocument {
     return !templateLines.isEmpty();
   }
 
+  /**
+   * Same TOML content (comments and layout aside) and the same Go-template lines: what uninstall checks before it
+   * puts a backup back, so nothing but our own entries is ever undone.
+   */
+  public boolean sameContentAs(TomlDocument other) {
+    return Toml.equals(table, other.table) && templateLines.equals(other.templateLines);
+  }
+
   /** The text with our edits; exactly the original text when nothing was changed. */
   public String render() {
     if (!table.isModified()) {

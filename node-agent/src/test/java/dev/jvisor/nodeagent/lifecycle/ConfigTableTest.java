@@ -73,16 +73,16 @@ class ConfigTableTest {
             ETC_CONFIG, Set.of("jvisor")),
         new Case("containerd 2.0 version 3", Distribution.CONTAINERD, 2,
             Map.of(ETC_CONFIG, HostTree.resource("containerd2-v3.toml")), ConfigMode.DROP_IN_IMPORT,
-            "/etc/containerd/conf.d/99-jvisor.toml", Set.of("jvisor")),
+            "/etc/containerd/conf.d/99-jvisor-jvisor.toml", Set.of("jvisor")),
         new Case("containerd 2.3 version 4", Distribution.CONTAINERD, 2,
             Map.of(ETC_CONFIG, HostTree.resource("containerd23-v4.toml")), ConfigMode.DROP_IN_IMPORT,
-            "/etc/containerd/conf.d/99-jvisor.toml", Set.of("jvisor")),
+            "/etc/containerd/conf.d/99-jvisor-jvisor.toml", Set.of("jvisor")),
         new Case("version 3 with other imports", Distribution.CONTAINERD, 2,
             Map.of(ETC_CONFIG, HostTree.resource("v3-other-imports.toml"), "/etc/containerd/site.toml", "# site\n"),
-            ConfigMode.DROP_IN_IMPORT, "/etc/containerd/conf.d/99-jvisor.toml", Set.of("jvisor")),
+            ConfigMode.DROP_IN_IMPORT, "/etc/containerd/conf.d/99-jvisor-jvisor.toml", Set.of("jvisor")),
         new Case("version 3 already importing conf.d/*.toml", Distribution.CONTAINERD, 2,
             Map.of(ETC_CONFIG, HostTree.resource("v3-conf-d-glob.toml")), ConfigMode.DROP_IN_DIR,
-            "/etc/containerd/conf.d/99-jvisor.toml", Set.of("jvisor")),
+            "/etc/containerd/conf.d/99-jvisor-jvisor.toml", Set.of("jvisor")),
         new Case("k3s template with Go-template lines", Distribution.K3S, 1,
             Map.of(K3S_DIR + "/config.toml.tmpl", HostTree.resource("k3s-config.toml.tmpl"),
                 K3S_DIR + "/config.toml", HostTree.containerdDefaultConfig()),
@@ -94,7 +94,7 @@ class ConfigTableTest {
             Map.of(RKE2_DIR + "/config-v3.toml.tmpl", "{{ template \"base\" . }}\n"), ConfigMode.MAIN_FILE,
             RKE2_DIR + "/config-v3.toml.tmpl", Set.of("jvisor")),
         new Case("k0s drop-in directory", Distribution.K0S, 1, Map.of("/etc/k0s/k0s.yaml", "apiVersion: x\n"),
-            ConfigMode.DROP_IN_DIR, "/etc/k0s/containerd.d/99-jvisor.toml", Set.of("jvisor")))
+            ConfigMode.DROP_IN_DIR, "/etc/k0s/containerd.d/99-jvisor-jvisor.toml", Set.of("jvisor")))
         .map(Arguments::of);
   }
 
@@ -106,9 +106,10 @@ class ConfigTableTest {
     Map<String, HostTree.Bytes> before = host.snapshot();
     ContainerdConfigurator configurator = new ContainerdConfigurator(dir, SPEC);
 
-    ConfigPlan plan = new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor());
+    ConfigPlan plan = new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor(), "jvisor");
     assertThat(plan.mode()).isEqualTo(c.mode());
-    ContainerdConfigurator.Applied first = configurator.apply(plan, c.distribution().name(), "0.1.0", null);
+    ContainerdConfigurator.Applied first = configurator.apply(plan, "standalone", c.distribution().name(), "0.1.0",
+        null, List.of());
     assertThat(first.changed()).isTrue();
 
     String runtimeText = host.read(c.runtimeFile());
@@ -132,14 +133,14 @@ class ConfigTableTest {
 
     Map<String, HostTree.Bytes> afterFirst = host.snapshot();
     ContainerdConfigurator.Applied second = configurator.apply(
-        new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor()), c.distribution().name(), "0.1.0",
-        first.record());
+        new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor(), "jvisor"), "standalone",
+        c.distribution().name(), "0.1.0", first.record(), List.of());
     assertThat(second.changed()).as("second install changes nothing").isFalse();
     assertThat(host.snapshot()).isEqualTo(afterFirst);
     assertThat(second.record()).usingRecursiveComparison().ignoringFields("removedHandlers")
         .isEqualTo(first.record());
 
-    assertThat(configurator.revert(second.record())).isTrue();
+    assertThat(configurator.revert(second.record(), false)).isTrue();
     if (c.afterUninstall() != null) {
       HostTree expected = new HostTree(expectedDir);
       c.afterUninstall().forEach(expected::write);

@@ -72,7 +72,7 @@ class InstallerTest {
     assertThat(host.read(CONFIG)).contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jvisor]");
     assertThat(host.path("/opt/jvisor/current/bin/containerd-shim-jvisor-v1")).exists();
     assertThat(host.read("/opt/jvisor/etc/jvisor.toml")).contains("jvisor runtime options");
-    assertThat(host.read(InstallRecord.PATH)).contains("\"mode\" : \"MAIN_FILE\"");
+    assertThat(host.read(InstallRecord.path("jvisor"))).contains("\"mode\" : \"MAIN_FILE\"");
     assertThat(reporter.labels).containsExactly(null, "ready");
     assertThat(reporter.statuses).extracting(NodeStatus::phase).containsExactly(Phase.Installing, Phase.Ready);
     assertThat(reporter.last().runtimeVersion()).isEqualTo("1.2.3");
@@ -237,7 +237,7 @@ class InstallerTest {
 
     new Installer(settings(null, "/usr/local/bin"), reporter, log::add).install();
     assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("/opt/jvisor/current/bin/containerd-shim-jvisor-v1"));
-    assertThat(host.read(InstallRecord.PATH))
+    assertThat(host.read(InstallRecord.path("jvisor")))
         .contains("\"shimLink\" : \"/usr/local/bin/containerd-shim-jvisor-v1\"");
 
     new Uninstaller(settings(null, "/usr/local/bin"), reporter, log::add).uninstall();
@@ -272,7 +272,7 @@ class InstallerTest {
     assertThat(reporter.labels).doesNotContain("ready");
     assertThat(host.read(CONFIG)).isEqualTo(before.get("etc/containerd/config.toml").toString());
     assertThat(host.path(CONFIG + ".jvisor.bak")).doesNotExist();
-    assertThat(host.path(InstallRecord.PATH)).doesNotExist();
+    assertThat(host.path(InstallRecord.path("jvisor"))).doesNotExist();
   }
 
   private static void fill(Path file) throws Exception {
