@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +40,13 @@ public final class ContainerdConfigurator {
 
   /**
    * @param previous this handler's record from an earlier install, or null
-   * @param others records of the other handlers installed on this node (other SandboxRuntimes): their runtime
-   *     tables are kept, and the backup taken before the first of them stays the one uninstall restores
+   * @param keep handlers of other SandboxRuntimes installed on this node: their runtime tables stay
+   * @param othersInstalled whether any other handler of ours was installed before this run (also a stale one of
+   *     this SandboxRuntime): then an existing backup predates all of us and stays the one uninstall restores
    */
   public Applied apply(ConfigPlan planned, String owner, String distribution, String version,
-      InstallRecord previous, List<InstallRecord> others) {
+      InstallRecord previous, Set<String> keep, boolean othersInstalled) {
     Map<Path, byte[]> before = new LinkedHashMap<>();
-    Set<String> keep = new HashSet<>();
-    others.forEach(o -> keep.add(o.handler()));
     ConfigPlan plan = planned;
     // A file we created earlier stays "created by us" although it exists now: uninstall deletes it.
     if (previous != null && previous.mode() == ConfigMode.CREATED_FILE && plan.mainFile() != null
@@ -74,7 +72,7 @@ public final class ContainerdConfigurator {
         backupHost = host(backup);
         if (doc.changed()) {
           validateOurs(rendered, main, plan.version());
-          writeBackupIfNeeded(main, original, backup, previous, others, plan.version(), null, before);
+          writeBackupIfNeeded(main, original, backup, previous, othersInstalled, plan.version(), null, before);
           changed |= write(main, rendered, before);
         }
         writtenSha = AtomicFiles.sha256(rendered.getBytes(StandardCharsets.UTF_8));
@@ -111,7 +109,8 @@ public final class ContainerdConfigurator {
           Path backup = backupOf(main);
           if (doc.changed()) {
             TomlDocument.parse(rendered, main + " (as edited)");
-            writeBackupIfNeeded(main, original, backup, previous, others, plan.version(), importEntry, before);
+            writeBackupIfNeeded(main, original, backup, previous, othersInstalled, plan.version(), importEntry,
+                before);
             changed |= write(main, rendered, before);
           }
           writtenSha = AtomicFiles.sha256(rendered.getBytes(StandardCharsets.UTF_8));
@@ -275,9 +274,9 @@ public final class ContainerdConfigurator {
    * The backup never contains entries of ours (a stale handler must not come back on uninstall).
    */
   private void writeBackupIfNeeded(Path main, byte[] original, Path backup, InstallRecord previous,
-      List<InstallRecord> others, ConfigVersion version, String importEntry, Map<Path, byte[]> before) {
+      boolean othersInstalled, ConfigVersion version, String importEntry, Map<Path, byte[]> before) {
     // Another handler of ours is installed: the backup was taken before the first of us and is still the original.
-    boolean backupValid = Files.exists(backup) && (!others.isEmpty() || previous != null
+    boolean backupValid = Files.exists(backup) && (othersInstalled || previous != null
         && AtomicFiles.sha256(original).equals(previous.writtenSha256()));
     if (backupValid) {
       return;

@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 
 /**
@@ -66,8 +68,9 @@ public final class Installer {
           boolean staleRemoved = removeStale(configurator, stale);
           ConfigPlan plan = new ConfigPlanner(settings.hostRoot()).plan(distribution, settings.containerdConfig(),
               major(containerdVersion[0]), settings.handler());
+          Set<String> keep = live.stream().map(InstallRecord::handler).collect(Collectors.toSet());
           ContainerdConfigurator.Applied result = configurator.apply(plan, settings.owner(),
-              distribution.name().toLowerCase(), installed.version(), previous, live);
+              distribution.name().toLowerCase(), installed.version(), previous, keep, !others.isEmpty());
           try {
             configurator.validate(result.record());
           } catch (AgentException e) {

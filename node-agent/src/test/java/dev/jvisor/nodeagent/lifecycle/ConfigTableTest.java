@@ -109,7 +109,7 @@ class ConfigTableTest {
     ConfigPlan plan = new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor(), "jvisor");
     assertThat(plan.mode()).isEqualTo(c.mode());
     ContainerdConfigurator.Applied first = configurator.apply(plan, "standalone", c.distribution().name(), "0.1.0",
-        null, List.of());
+        null, Set.of(), false);
     assertThat(first.changed()).isTrue();
 
     String runtimeText = host.read(c.runtimeFile());
@@ -134,7 +134,7 @@ class ConfigTableTest {
     Map<String, HostTree.Bytes> afterFirst = host.snapshot();
     ContainerdConfigurator.Applied second = configurator.apply(
         new ConfigPlanner(dir).plan(c.distribution(), null, c.containerdMajor(), "jvisor"), "standalone",
-        c.distribution().name(), "0.1.0", first.record(), List.of());
+        c.distribution().name(), "0.1.0", first.record(), Set.of(), false);
     assertThat(second.changed()).as("second install changes nothing").isFalse();
     assertThat(host.snapshot()).isEqualTo(afterFirst);
     assertThat(second.record()).usingRecursiveComparison().ignoringFields("removedHandlers")
