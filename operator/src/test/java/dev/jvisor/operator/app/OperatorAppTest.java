@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged application against fabric8's CRUD mock server: the StartGate lets the operator start, the
+ * The packaged application against fabric8's CRUD mock server (CRD installed first): the StartGate lets the
+ * operator start, the
  * reconciler is wired with its settings, leader election takes the Lease, and health and Prometheus endpoints
  * answer.
  */
@@ -42,6 +43,9 @@ class OperatorAppTest {
                     .endStatus().build();
             server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
                     .andReturn(201, review).always();
+            // The StartGate refuses to start without the CRD, as it would in a real cluster.
+            Path crd = Path.of(System.getProperty("jvisor.crd.dir", "../crds"), SandboxRuntime.CRD_NAME + "-v1.yml");
+            server.getClient().apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
         }
     }
 
@@ -50,9 +54,6 @@ class OperatorAppTest {
 
     @Test
     void theApplicationReconcilesAndServesHealthAndMetrics() throws Exception {
-        Path crd = Path.of(System.getProperty("jvisor.crd.dir", "../crds"), SandboxRuntime.CRD_NAME + "-v1.yml");
-        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).createOr(c -> c.update());
-
         SandboxRuntime r = new SandboxRuntime();
         r.setMetadata(new ObjectMetaBuilder().withName("app").build());
         r.setSpec(new SandboxRuntimeSpec());
