@@ -128,6 +128,28 @@ final class FileSyscalls {
       }
       return poll(k, fds, n, ns);
     });
+    t.partial("sync", "", "Nothing to flush: files live in memory or are read-only.", (k, a, b, c, d, e, f) -> 0);
+    t.partial("syncfs", "f", "As sync.", (k, fd, a, b, c, d, e) -> {
+      Args.fd(k, fd);
+      return 0;
+    });
+    t.partial("fallocate", "fddd", "Mode 0 extends in-memory files; other modes EOPNOTSUPP.", (k, fd, mode, off,
+        len, a, b) -> {
+      FileDescription f = Args.fd(k, fd);
+      if (off < 0 || len <= 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      if (mode != 0) {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+      }
+      if (!f.writable()) {
+        throw new ErrnoException(Errno.EBADF);
+      }
+      if (f.stat().size() < off + len) {
+        f.truncate(off + len);
+      }
+      return 0;
+    });
     t.error("sendfile", Errno.EINVAL, "Returns EINVAL so callers fall back to read/write.");
     t.error("copy_file_range", Errno.ENOSYS, "Returns ENOSYS so callers fall back to read/write.");
   }

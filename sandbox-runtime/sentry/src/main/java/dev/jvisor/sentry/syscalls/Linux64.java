@@ -16,6 +16,7 @@ public final class Linux64 {
     TimeSyscalls.register(t);
     FutexSyscalls.register(t);
     PipeSyscalls.register(t);
+    WaitSyscalls.register(t);
     InfoSyscalls.register(t);
     Unsupported.register(t);
     return t;

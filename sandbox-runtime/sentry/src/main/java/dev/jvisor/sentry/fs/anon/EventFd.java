@@ -1,0 +1,90 @@
+package dev.jvisor.sentry.fs.anon;
+
+import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.mm.MemoryManager;
+import dev.jvisor.sentry.vfs.FileDescription;
+import dev.jvisor.sentry.vfs.NodeType;
+import dev.jvisor.sentry.vfs.Stat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** eventfd(2): a 64-bit counter; reads take it (or 1 with EFD_SEMAPHORE), writes add to it. */
+public final class EventFd extends FileDescription {
+  private static final int EFD_SEMAPHORE = 1;
+  private final boolean semaphore;
+  private long count;
+
+  public EventFd(long initial, int flags) {
+    super(2 | (flags & O_NONBLOCK));
+    this.count = initial;
+    this.semaphore = (flags & EFD_SEMAPHORE) != 0;
+  }
+
+  @Override
+  public String path() {
+    return "anon_inode:[eventfd]";
+  }
+
+  @Override
+  public Stat stat() {
+    return Stat.synthetic(8, NodeType.REGULAR, 0600, 0, 0);
+  }
+
+  @Override
+  public boolean isStream() {
+    return true;
+  }
+
+  @Override
+  public synchronized long read(MemoryManager mm, long va, long len) {
+    if (len < 8) {
+      return -Errno.EINVAL;
+    }
+    try {
+      while (count == 0) {
+        if ((flags & O_NONBLOCK) != 0) {
+          return -Errno.EAGAIN;
+        }
+        wait();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -Errno.EINTR;
+    }
+    long v = semaphore ? 1 : count;
+    byte[] b = new byte[8];
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(v);
+    if (mm.copyOut(va, b, 0, 8) < 0) {
+      return -Errno.EFAULT;
+    }
+    count -= v;
+    notifyAll();
+    return 8;
+  }
+
+  @Override
+  public synchronized long write(MemoryManager mm, long va, long len) {
+    if (len < 8) {
+      return -Errno.EINVAL;
+    }
+    byte[] b = new byte[8];
+    if (mm.copyIn(va, b, 0, 8) < 0) {
+      return -Errno.EFAULT;
+    }
+    long v = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (v == -1L) {
+      return -Errno.EINVAL;
+    }
+    if (Long.compareUnsigned(count + v, -2L) > 0 || count + v < count) {
+      return (flags & O_NONBLOCK) != 0 ? -Errno.EAGAIN : -Errno.EINVAL;
+    }
+    count += v;
+    notifyAll();
+    return 8;
+  }
+
+  @Override
+  public synchronized int readiness() {
+    return (count > 0 ? 1 : 0) | 4;
+  }
+}
