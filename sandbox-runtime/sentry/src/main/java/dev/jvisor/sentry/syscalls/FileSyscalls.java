@@ -249,11 +249,27 @@ final class FileSyscalls {
         Args.write(k, arg, two);
         return 0;
       }
-      case F_SETLK, F_SETLKW -> {
+      case F_SETLK, F_SETLKW, 37 /* F_OFD_SETLK */, 38 /* F_OFD_SETLKW */ -> {
         return 0;
       }
-      case F_GETPIPE_SZ, F_SETPIPE_SZ -> {
-        return 65536;
+      case 36 /* F_OFD_GETLK */ -> {
+        Args.write(k, arg, new byte[] {2, 0});
+        return 0;
+      }
+      case 8, 9, 10, 11, 1026 -> { // F_SETOWN, F_GETOWN, F_SETSIG, F_GETSIG, F_NOTIFY: no async notification
+        return 0;
+      }
+      case F_GETPIPE_SZ -> {
+        if (!(f instanceof dev.jvisor.sentry.fs.pipe.Pipe.End e)) {
+          throw new ErrnoException(Errno.EBADF);
+        }
+        return e.pipe().capacity();
+      }
+      case F_SETPIPE_SZ -> {
+        if (!(f instanceof dev.jvisor.sentry.fs.pipe.Pipe.End e)) {
+          throw new ErrnoException(Errno.EBADF);
+        }
+        return e.pipe().resize(arg);
       }
       default -> throw new ErrnoException(Errno.EINVAL);
     }

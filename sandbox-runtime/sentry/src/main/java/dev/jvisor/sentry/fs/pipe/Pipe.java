@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Pipe {
   public static final int CAPACITY = 65536;
+  /** /proc/sys/fs/pipe-max-size. */
+  public static final int MAX_CAPACITY = 1 << 20;
   public static final int PIPE_BUF = 4096;
   private static final AtomicLong INODES = new AtomicLong(50_000);
 
-  private final byte[] ring = new byte[CAPACITY];
+  private byte[] ring = new byte[CAPACITY];
   private final long ino = INODES.incrementAndGet();
   private int head;
   private int size;
@@ -30,6 +32,32 @@ public final class Pipe {
 
   public FileDescription writeEnd(int flags) {
     return new End(this, true, flags | 1);
+  }
+
+  public synchronized int capacity() {
+    return ring.length;
+  }
+
+  /** F_SETPIPE_SZ: rounds up to a power of two pages; EBUSY if the data would not fit, EPERM past the maximum. */
+  public synchronized long resize(long requested) {
+    if (requested > MAX_CAPACITY) {
+      return -Errno.EPERM;
+    }
+    int n = 4096;
+    while (n < requested) {
+      n <<= 1;
+    }
+    if (n < size) {
+      return -Errno.EBUSY;
+    }
+    byte[] next = new byte[n];
+    for (int i = 0; i < size; i++) {
+      next[i] = ring[(head + i) % ring.length];
+    }
+    ring = next;
+    head = 0;
+    notifyAll();
+    return n;
   }
 
   synchronized int available() {
@@ -56,13 +84,13 @@ public final class Pipe {
     }
     int n = (int) Math.min(len, size);
     byte[] out = new byte[n];
-    int first = Math.min(n, CAPACITY - head);
+    int first = Math.min(n, ring.length - head);
     System.arraycopy(ring, head, out, 0, first);
     System.arraycopy(ring, 0, out, first, n - first);
     if (mm.copyOut(va, out, 0, n) < 0) {
       return -Errno.EFAULT;
     }
-    head = (head + n) % CAPACITY;
+    head = (head + n) % ring.length;
     size -= n;
     notifyAll();
     return n;
@@ -75,7 +103,7 @@ public final class Pipe {
       if (readers == 0) {
         return done > 0 ? done : -Errno.EPIPE;
       }
-      int free = CAPACITY - size;
+      int free = ring.length - size;
       long want = len - done;
       // Writes of up to PIPE_BUF bytes go in whole or not at all.
       if (free == 0 || (len <= PIPE_BUF && free < want)) {
@@ -90,8 +118,8 @@ public final class Pipe {
       if (mm.copyIn(va + done, in, 0, n) < 0) {
         return done > 0 ? done : -Errno.EFAULT;
       }
-      int tail = (head + size) % CAPACITY;
-      int first = Math.min(n, CAPACITY - tail);
+      int tail = (head + size) % ring.length;
+      int first = Math.min(n, ring.length - tail);
       System.arraycopy(in, 0, ring, tail, first);
       System.arraycopy(in, first, ring, 0, n - first);
       size += n;
@@ -111,7 +139,7 @@ public final class Pipe {
   }
 
   /** One end of the pipe. */
-  static final class End extends FileDescription {
+  public static final class End extends FileDescription {
     private final Pipe pipe;
     private final boolean writeEnd;
 
@@ -119,6 +147,10 @@ public final class Pipe {
       super(flags);
       this.pipe = pipe;
       this.writeEnd = writeEnd;
+    }
+
+    public Pipe pipe() {
+      return pipe;
     }
 
     @Override
@@ -178,7 +210,7 @@ public final class Pipe {
     @Override
     public int readiness() {
       if (writeEnd) {
-        return !pipe.hasReaders() ? 8 : (pipe.available() < CAPACITY ? 4 : 0);
+        return !pipe.hasReaders() ? 8 : (pipe.available() < pipe.capacity() ? 4 : 0);
       }
       int r = pipe.available() > 0 ? 1 : 0;
       return pipe.hasWriters() ? r : r | 16;
