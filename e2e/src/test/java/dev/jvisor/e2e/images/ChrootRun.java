@@ -22,13 +22,20 @@ final class ChrootRun {
   private ChrootRun() {}
 
   static ProcessResult run(Path root, List<String> command) throws IOException {
+    return run(root, command, java.util.Map.of());
+  }
+
+  /** As {@link #run(Path, List)}, with environment variables for the command (images have no env binary). */
+  static ProcessResult run(Path root, List<String> command, java.util.Map<String, String> env) throws IOException {
     assumeTrue("root".equals(System.getProperty("user.name")),
         "running a command inside the unpacked image needs root (unshare + chroot); run as root to check it");
     Files.createDirectories(root.resolve("proc"));
     List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--fork", "sh", "-c",
         "mount -t proc proc \"$0/proc\" && exec chroot \"$0\" \"$@\"", root.toString()));
     argv.addAll(command);
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     try {
       if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();

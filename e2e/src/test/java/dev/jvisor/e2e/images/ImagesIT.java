@@ -101,6 +101,27 @@ class ImagesIT {
     }
   }
 
+  @Test
+  void theOperatorStartsFromItsOwnImageAndSaysClearlyThatNoApiServerAnswers() throws IOException {
+    // Quarkus, Vert.x, Netty and fabric8 load with the image's jlink'ed runtime (no missing module or library),
+    // and the operator's start gate ends the run with one clear line instead of retrying silently.
+    Path root = Files.createTempDirectory("jvisor-image-");
+    try {
+      operator.unpackTo(root);
+      List<String> command = new java.util.ArrayList<>(operator.entrypoint());
+      ProcessResult run = ChrootRun.run(root, command, java.util.Map.of(
+          "KUBERNETES_MASTER", "https://127.0.0.1:1", "QUARKUS_HTTP_PORT", "0",
+          "JVISOR_OPERATOR_STARTUP_CHECK_TIMEOUT", "2s"));
+      assertThat(run.output()).as("operator output").contains("powered by Quarkus")
+          .contains("Kubernetes API server")
+          .doesNotContain("NoClassDefFoundError", "UnsatisfiedLinkError", "ClassNotFoundException",
+              "module not found");
+      assertThat(run.exitCode()).as("exit status without an API server").isNotZero();
+    } finally {
+      deleteTree(root);
+    }
+  }
+
   private static void assertExecutable(ImageTar image, String path) {
     ImageTar.Entry entry = image.file(path);
     assertThat(entry).as("%s in %s", path, image.repoTags()).isNotNull();
