@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,18 +30,26 @@ import java.util.Map;
 final class MockCluster implements AutoCloseable {
     static final String NAMESPACE = "jvisor-system";
     static final Duration CACHE_SYNC_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration TEST_RATE_PERIOD = Duration.ofMillis(200);
 
     final KubernetesMockServer server;
     final KubernetesClient client;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Operator operator;
 
+    /**
+     * Functional tests: the operator started, rate-limited to one reconciliation per {@link #TEST_RATE_PERIOD} per
+     * SandboxRuntime instead of the production one per 2 s, so the tests spend their time on behaviour, not waiting.
+     */
     MockCluster(OperatorSettings settings) {
-        this(settings, true);
+        this(settings, true, false);
     }
 
-    /** With {@code start} false the operator is registered but started later by {@link #startOperator()}. */
-    MockCluster(OperatorSettings settings, boolean start) {
+    /**
+     * With {@code start} false the operator is registered but started later by {@link #startOperator()}; with
+     * {@code productionRateLimit} the reconciler's own {@code @RateLimited} applies (the benchmark).
+     */
+    MockCluster(OperatorSettings settings, boolean start, boolean productionRateLimit) {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(
                         SandboxRuntime.class))), false);
@@ -53,7 +62,12 @@ final class MockCluster implements AutoCloseable {
                 .checkingCRDAndValidateLocalModel(false)
                 .withCloseClientOnStop(false)
                 .withCacheSyncTimeout(CACHE_SYNC_TIMEOUT));
-        operator.register(new SandboxRuntimeReconciler(settings, new OperatorMetrics(meters)));
+        var reconciler = new SandboxRuntimeReconciler(settings, new OperatorMetrics(meters));
+        if (productionRateLimit) {
+            operator.register(reconciler);
+        } else {
+            operator.register(reconciler, o -> o.withRateLimiter(new LinearRateLimiter(TEST_RATE_PERIOD, 1)));
+        }
         if (start) {
             operator.start();
         }

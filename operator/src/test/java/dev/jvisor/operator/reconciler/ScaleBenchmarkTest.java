@@ -37,7 +37,7 @@ class ScaleBenchmarkTest {
     @Test
     void manySandboxRuntimesOnManyNodesAllBecomeReady() throws IOException {
         long heapBefore = heapAfterGc();
-        try (MockCluster cluster = new MockCluster(MockCluster.settings(), false)) {
+        try (MockCluster cluster = new MockCluster(MockCluster.settings(), false, true)) {
             for (int i = 0; i < NODES; i++) {
                 cluster.addNode(node(i), Map.of("pool", "bench"));
             }
