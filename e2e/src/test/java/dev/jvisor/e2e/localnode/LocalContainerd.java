@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * Started, stopped and restarted by ctrd.sh, which is also the node-agent's restart command.
  *
  * <p>The agent writes host paths into containerd's config ({@code runtime_path = /opt/jvisor/current/bin/...},
- * {@code ConfigPath = /etc/jvisor/runtime.toml}), as seen from the node's root. On a real node those are the host's
- * own; here the host root is a directory, so /opt/jvisor and /etc/jvisor are symlinked to it for the flow's duration
- * (and only if nothing is there).
+ * {@code ConfigPath = /opt/jvisor/etc/jvisor.toml}), as seen from the node's root. On a real node those are the
+ * host's own; here the host root is a directory, so /opt/jvisor is symlinked to it for the flow's duration (and only
+ * if nothing is there).
  */
 final class LocalContainerd implements AutoCloseable {
 
@@ -35,7 +35,8 @@ final class LocalContainerd implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
   static final Duration CTR_TIMEOUT = Duration.ofSeconds(120);
-  static final List<String> LINKED = List.of("/opt/jvisor", "/etc/jvisor");
+  /** Where the agent's containerd config points (runtime_path, ConfigPath): all under /opt/jvisor. */
+  static final List<String> LINKED = List.of("/opt/jvisor");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
