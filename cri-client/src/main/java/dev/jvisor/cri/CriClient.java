@@ -51,6 +51,17 @@ public final class CriClient implements AutoCloseable {
   /** containerd's answers (ExecSync output included) are bounded by its own 16 MiB limit. */
   static final int MAX_MESSAGE_BYTES = 16 << 20;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+  /**
+   * gRPC asks every Netty channel for SO_KEEPALIVE, which a unix socket does not have; Netty then warns on each
+   * connect. Held strongly: java.util.logging forgets the level of a logger nobody references.
+   */
+  private static final List<java.util.logging.Logger> BOOTSTRAP_LOGS = List.of(
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap"),
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap"));
+
+  static {
+    BOOTSTRAP_LOGS.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
+  }
 
   private final EventLoopGroup group;
   private final ManagedChannel channel;
