@@ -13,6 +13,18 @@ public interface Sandbox extends AutoCloseable {
   /** Starts a process; the first one becomes PID 1. */
   SandboxProcess start(ProcessSpec spec, Stdio stdio);
 
+  /**
+   * Starts a process in the mount namespace of another host root (a pod's further container): it shares this
+   * sandbox's PID space and kernel, but sees {@code root} as "/" (with its own in-memory overlay, /proc and /dev).
+   * Processes started with the same root share one namespace.
+   */
+  default SandboxProcess start(ProcessSpec spec, Stdio stdio, java.nio.file.Path root) {
+    if (root == null || root.equals(config().root())) {
+      return start(spec, stdio);
+    }
+    throw new SandboxException("this sandbox cannot start processes under another root", 125);
+  }
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

@@ -18,9 +18,9 @@ public final class Exec {
   /** A loaded program and the address space it lives in. */
   public record Loaded(MemoryManager mm, Loader.Image image) {}
 
-  public static Loader.Opener opener(Kernel k, String cwd) {
+  public static Loader.Opener opener(Vfs vfs, String cwd) {
     return path -> {
-      Vfs.Resolved r = k.vfs().resolve(Vfs.absolute(cwd, path), true);
+      Vfs.Resolved r = vfs.resolve(Vfs.absolute(cwd, path), true);
       Stat st = r.node().stat();
       if (st.type() == NodeType.DIRECTORY) {
         throw new ErrnoException(Errno.EACCES);
@@ -34,11 +34,11 @@ public final class Exec {
   }
 
   /** Loads {@code path}; on failure the new address space is released and nothing else changed. */
-  public static Loaded load(Kernel k, String cwd, String path, List<String> argv, List<String> envp)
+  public static Loaded load(Kernel k, Vfs vfs, String cwd, String path, List<String> argv, List<String> envp)
       throws ErrnoException, LoaderException {
     MemoryManager mm = new MemoryManager(k.platform());
     try {
-      Loader.Image img = Loader.load(mm, opener(k, cwd), path, argv, envp, new Loader.Creds(0, 0, 0, 0));
+      Loader.Image img = Loader.load(mm, opener(vfs, cwd), path, argv, envp, new Loader.Creds(0, 0, 0, 0));
       return new Loaded(mm, img);
     } catch (ErrnoException | LoaderException | RuntimeException e) {
       mm.destroy();
@@ -47,7 +47,7 @@ public final class Exec {
   }
 
   /** Finds {@code name} on PATH inside the sandbox (as execvp would); returns null when absent. */
-  public static String searchPath(Kernel k, String name, List<String> env, String cwd) {
+  public static String searchPath(Vfs vfs, String name, List<String> env, String cwd) {
     if (name.contains("/")) {
       return name;
     }
@@ -60,7 +60,7 @@ public final class Exec {
     for (String dir : path.split(":")) {
       String candidate = (dir.isEmpty() ? "." : dir) + "/" + name;
       try {
-        Stat st = k.vfs().resolve(Vfs.absolute(cwd, candidate), true).node().stat();
+        Stat st = vfs.resolve(Vfs.absolute(cwd, candidate), true).node().stat();
         if (st.type() == NodeType.REGULAR && (st.mode() & 0111) != 0) {
           return candidate;
         }

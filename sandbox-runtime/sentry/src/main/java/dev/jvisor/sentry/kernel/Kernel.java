@@ -46,9 +46,41 @@ public final class Kernel implements ProcView {
     this.platform = platform;
     this.hostRoot = hostRoot;
     this.syscalls = syscalls;
-    this.vfs = new Vfs(OverlayNode.root(new HostNode(hostRoot, ""), MemNode.directory(0755)));
-    vfs.mount("/proc", ProcFs.create(this));
-    vfs.mount("/dev", DevFs.create());
+    this.vfs = mountNamespace(hostRoot);
+  }
+
+  /** A mount namespace over {@code root}: the host directory under an in-memory overlay, /proc and /dev. */
+  private Vfs mountNamespace(HostRoot root) {
+    Vfs v = new Vfs(OverlayNode.root(new HostNode(root, ""), MemNode.directory(0755)));
+    v.mount("/proc", ProcFs.create(this));
+    v.mount("/dev", DevFs.create());
+    return v;
+  }
+
+  private final Map<java.nio.file.Path, Vfs> namespaces = new ConcurrentHashMap<>();
+  private final List<HostRoot> extraRoots = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The mount namespace of another root in this sandbox (a pod's second container); created once per root. */
+  public Vfs mountNamespace(java.nio.file.Path root) throws ErrnoException {
+    java.nio.file.Path key = root.toAbsolutePath().normalize();
+    if (key.equals(config.root().toAbsolutePath().normalize())) {
+      return vfs;
+    }
+    Vfs existing = namespaces.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (namespaces) {
+      existing = namespaces.get(key);
+      if (existing != null) {
+        return existing;
+      }
+      HostRoot r = new HostRoot(key);
+      extraRoots.add(r);
+      Vfs v = mountNamespace(r);
+      namespaces.put(key, v);
+      return v;
+    }
   }
 
   /** Boots a sandbox with the given syscall table (built by the composition root). */
@@ -136,8 +168,8 @@ public final class Kernel implements ProcView {
   }
 
   Task newTask(ThreadGroup tg, dev.jvisor.sentry.mm.MemoryManager mm, dev.jvisor.sentry.vfs.FdTable fds,
-      String cwd) {
-    Task t = new Task(this, tg.pid, tg, mm, fds, cwd);
+      String cwd, Vfs vfs) {
+    Task t = new Task(this, tg.pid, tg, mm, fds, cwd, vfs);
     tg.tasks.add(t);
     tasks.put(t.tid(), t);
     threadGroups.put(tg.pid, tg);
@@ -256,7 +288,7 @@ public final class Kernel implements ProcView {
         ptg.children.add(tg);
       }
     }
-    Task child = new Task(this, tid, tg, mm, fds, parent.cwd());
+    Task child = new Task(this, tid, tg, mm, fds, parent.cwd(), parent.vfs());
     child.setComm(parent.comm());
     child.setUmask(parent.umask());
     for (int i = 0; i < child.sigactions.length; i++) {
@@ -388,6 +420,9 @@ public final class Kernel implements ProcView {
   void closePlatform() {
     platform.close();
     hostRoot.close();
+    for (HostRoot r : extraRoots) {
+      r.close();
+    }
   }
 
   // ---- ProcView ----

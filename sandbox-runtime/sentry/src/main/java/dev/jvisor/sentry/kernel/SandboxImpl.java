@@ -47,28 +47,39 @@ final class SandboxImpl implements Sandbox {
 
   @Override
   public SandboxProcess start(ProcessSpec spec, Stdio stdio) {
+    return start(spec, stdio, null);
+  }
+
+  @Override
+  public SandboxProcess start(ProcessSpec spec, Stdio stdio, java.nio.file.Path root) {
     if (closed) {
       throw new SandboxException("sandbox is closed", 125);
     }
     if (kernel.liveTasks() >= kernel.config().maxTasks()) {
       throw new SandboxException("task limit reached (" + kernel.config().maxTasks() + ")", 126);
     }
+    Vfs vfs;
+    try {
+      vfs = root == null ? kernel.vfs() : kernel.mountNamespace(root);
+    } catch (ErrnoException e) {
+      throw new SandboxException("container root " + root + ": " + describe(e.errno()), 125);
+    }
     String cwd = spec.cwd();
     try {
-      if (kernel.vfs().resolve(cwd, true).node().type() != NodeType.DIRECTORY) {
+      if (vfs.resolve(cwd, true).node().type() != NodeType.DIRECTORY) {
         throw new SandboxException("working directory " + cwd + " is not a directory", 126);
       }
     } catch (ErrnoException e) {
       throw new SandboxException("working directory " + cwd + ": " + Errno.name(e.errno()), 126);
     }
     String cmd = spec.argv().get(0);
-    String path = Exec.searchPath(kernel, cmd, spec.env(), cwd);
+    String path = Exec.searchPath(vfs, cmd, spec.env(), cwd);
     if (path == null) {
       throw new SandboxException(cmd + ": command not found", 127);
     }
     Exec.Loaded loaded;
     try {
-      loaded = Exec.load(kernel, cwd, path, spec.argv(), spec.env());
+      loaded = Exec.load(kernel, vfs, cwd, path, spec.argv(), spec.env());
     } catch (ErrnoException e) {
       throw new SandboxException(cmd + ": " + describe(e.errno()), e.errno() == Errno.ENOENT ? 127 : 126);
     } catch (LoaderException e) {
@@ -76,7 +87,7 @@ final class SandboxImpl implements Sandbox {
     }
     FdTable fds = new FdTable();
     try {
-      installStdio(fds, stdio);
+      installStdio(fds, stdio, vfs);
     } catch (RuntimeException | ErrnoException e) {
       fds.closeAll();
       loaded.mm().destroy();
@@ -86,10 +97,10 @@ final class SandboxImpl implements Sandbox {
     tg.exe = loaded.image().execPath();
     tg.argv = spec.argv();
     tg.envp = spec.env();
-    Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd));
+    Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd), vfs);
     task.setComm(basename(path));
     kernel.startThread(task, () -> task.run(loaded.image().entry(), loaded.image().stackPointer()));
-    return new Process(tg, task);
+    return new Process(kernel, tg, task);
   }
 
   private static String describe(int errno) {
@@ -106,13 +117,13 @@ final class SandboxImpl implements Sandbox {
     return i < 0 ? p : p.substring(i + 1);
   }
 
-  private void installStdio(FdTable fds, Stdio stdio) throws ErrnoException {
+  private void installStdio(FdTable fds, Stdio stdio, Vfs vfs) throws ErrnoException {
     int[] host = {stdio.stdin(), stdio.stdout(), stdio.stderr()};
     String[] names = {"stdin", "stdout", "stderr"};
     for (int i = 0; i < 3; i++) {
       FileDescription f;
       if (host[i] < 0) {
-        f = kernel.vfs().resolve("/dev/null", true).node().open(i == 0 ? 0 : 2);
+        f = vfs.resolve("/dev/null", true).node().open(i == 0 ? 0 : 2);
       } else {
         f = HostStreamFd.dupOf(host[i], i == 0 ? 0 : 1, "host:[" + names[i] + "]");
       }
@@ -143,7 +154,7 @@ final class SandboxImpl implements Sandbox {
     }
   }
 
-  private record Process(ThreadGroup tg, Task task) implements SandboxProcess {
+  private record Process(Kernel kernel, ThreadGroup tg, Task task) implements SandboxProcess {
     @Override
     public int pid() {
       return tg.pid;
@@ -179,12 +190,8 @@ final class SandboxImpl implements Sandbox {
       if (sig == 0 || tg.exit.isDone()) {
         return;
       }
-      // Until signal delivery lands, every signal takes its default action; ignored-by-default ones are dropped.
-      if (!Signals.ignoredByDefault(sig)) {
-        for (Task t : tg.tasks) {
-          t.kill(sig);
-        }
-      }
+      // Delivered like kill(2) from outside the sandbox: handlers run, dispositions apply (SIGKILL always kills).
+      kernel.signalThreadGroup(tg, sig, 0);
     }
   }
 }

@@ -21,6 +21,8 @@ public final class Task {
   private final ThreadGroup tg;
   private volatile MemoryManager mm;
   private final FdTable fds;
+  /** The task's mount namespace: its root filesystem, /proc and /dev (one per container in a pod). */
+  private final dev.jvisor.sentry.vfs.Vfs vfs;
   private volatile String cwd;
   private volatile int umask = 022;
   private volatile String comm = "";
@@ -41,8 +43,10 @@ public final class Task {
   private Long suspendMask;
   private long utimeStartNanos;
 
-  Task(Kernel kernel, int tid, ThreadGroup tg, MemoryManager mm, FdTable fds, String cwd) {
+  Task(Kernel kernel, int tid, ThreadGroup tg, MemoryManager mm, FdTable fds, String cwd,
+      dev.jvisor.sentry.vfs.Vfs vfs) {
     this.kernel = kernel;
+    this.vfs = vfs;
     this.tid = tid;
     this.tg = tg;
     this.mm = mm;
@@ -77,6 +81,10 @@ public final class Task {
     if (vcpu != null) {
       vcpu.setPageTableRoot(newMm.pageTable().root());
     }
+  }
+
+  public dev.jvisor.sentry.vfs.Vfs vfs() {
+    return vfs;
   }
 
   public FdTable fds() {

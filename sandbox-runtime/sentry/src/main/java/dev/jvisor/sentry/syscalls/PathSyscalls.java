@@ -44,11 +44,11 @@ final class PathSyscalls {
       Args.write(k, buf, cwd);
       return cwd.length;
     });
-    t.full("chdir", "s", (k, p, a, b, c, d, e) -> chdir(k, k.kernel().vfs().resolve(
+    t.full("chdir", "s", (k, p, a, b, c, d, e) -> chdir(k, k.vfs().resolve(
         Vfs.absolute(k.cwd(), Args.path(k, p)), true)));
     t.full("fchdir", "f", (k, fd, a, b, c, d, e) -> {
       FileDescription f = Args.fd(k, fd);
-      return chdir(k, k.kernel().vfs().resolve(f.path(), true));
+      return chdir(k, k.vfs().resolve(f.path(), true));
     });
     t.full("mkdir", "so", (k, p, mode, a, b, c, d) -> mkdir(k, Args.AT_FDCWD, p, mode));
     t.full("mkdirat", "fso", (k, dfd, p, mode, a, b, c) -> mkdir(k, dfd, p, mode));
@@ -86,22 +86,22 @@ final class PathSyscalls {
       if (len < 0) {
         throw new ErrnoException(Errno.EINVAL);
       }
-      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
+      k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
       return 0;
     });
     t.partial("utimensat", "fspx", "Sets the modification time of in-memory files; host files are read-only.",
         (k, dfd, p, times, fl, a, b) -> {
           String path = p == 0 ? Args.fd(k, dfd).path() : Args.at(k, dfd, Args.path(k, p));
-          Node n = k.kernel().vfs().resolve(path, (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+          Node n = k.vfs().resolve(path, (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
           n.setTimes(0, System.currentTimeMillis() * 1_000_000L);
           return 0;
         });
     t.partial("utimes", "sp", "As utimensat.", (k, p, times, a, b, c, d) -> {
-      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
+      k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
       return 0;
     });
     t.partial("statfs", "sp", "Reports a synthetic filesystem.", (k, p, buf, a, b, c, d) -> {
-      k.kernel().vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
+      k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
       return statfs(k, buf);
     });
     t.partial("fstatfs", "fp", "Reports a synthetic filesystem.", (k, fd, buf, a, b, c, d) -> {
@@ -124,7 +124,7 @@ final class PathSyscalls {
   }
 
   static long open(Task k, long dirfd, String path, long flags, long mode) throws ErrnoException {
-    Vfs vfs = k.kernel().vfs();
+    Vfs vfs = k.vfs();
     String abs = Args.at(k, dirfd, path);
     int fl = (int) flags;
     boolean follow = (fl & O_NOFOLLOW) == 0;
@@ -171,10 +171,10 @@ final class PathSyscalls {
         throw new ErrnoException(Errno.ENOENT);
       }
       return (int) dirfd == Args.AT_FDCWD
-          ? k.kernel().vfs().resolve(k.cwd(), true).node().stat()
+          ? k.vfs().resolve(k.cwd(), true).node().stat()
           : Args.fd(k, dirfd).stat();
     }
-    return k.kernel().vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
+    return k.vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
         .stat();
   }
 
@@ -193,7 +193,7 @@ final class PathSyscalls {
     if ((mode & ~7) != 0) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    Stat st = k.kernel().vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
+    Stat st = k.vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node()
         .stat();
     if ((mode & 1) != 0 && st.type() != NodeType.DIRECTORY && (st.mode() & 0111) == 0) {
       throw new ErrnoException(Errno.EACCES);
@@ -206,7 +206,7 @@ final class PathSyscalls {
       throw new ErrnoException(Errno.EINVAL);
     }
     String path = Args.path(k, p);
-    Node node = path.isEmpty() ? Args.fd(k, dirfd).node() : k.kernel().vfs().resolve(Args.at(k, dirfd, path),
+    Node node = path.isEmpty() ? Args.fd(k, dirfd).node() : k.vfs().resolve(Args.at(k, dirfd, path),
         false).node();
     if (node == null) {
       throw new ErrnoException(Errno.ENOENT);
@@ -227,7 +227,7 @@ final class PathSyscalls {
   }
 
   private static long mkdir(Task k, long dirfd, long p, long mode) throws ErrnoException {
-    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    Vfs.Parent parent = k.vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
     parent.dir().mkdir(parent.name(), (int) mode & ~k.umask());
     return 0;
   }
@@ -236,13 +236,13 @@ final class PathSyscalls {
     if ((flags & ~Args.AT_REMOVEDIR) != 0) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    Vfs.Parent parent = k.vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
     parent.dir().unlink(parent.name(), (flags & Args.AT_REMOVEDIR) != 0);
     return 0;
   }
 
   private static long rename(Task k, long od, long o, long nd, long n) throws ErrnoException {
-    Vfs vfs = k.kernel().vfs();
+    Vfs vfs = k.vfs();
     Vfs.Parent from = vfs.resolveParent(Args.at(k, od, Args.path(k, o)));
     Vfs.Parent to = vfs.resolveParent(Args.at(k, nd, Args.path(k, n)));
     from.dir().lookup(from.name());
@@ -255,13 +255,13 @@ final class PathSyscalls {
     if (t.isEmpty()) {
       throw new ErrnoException(Errno.ENOENT);
     }
-    Vfs.Parent parent = k.kernel().vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
+    Vfs.Parent parent = k.vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
     parent.dir().symlink(parent.name(), t);
     return 0;
   }
 
   private static long chmod(Task k, long dirfd, long p, long mode) throws ErrnoException {
-    k.kernel().vfs().resolve(Args.at(k, dirfd, Args.path(k, p)), true).node().chmod((int) mode);
+    k.vfs().resolve(Args.at(k, dirfd, Args.path(k, p)), true).node().chmod((int) mode);
     return 0;
   }
 

@@ -337,7 +337,7 @@ final class ProcessSyscalls {
     List<String> envp = stringArray(k, envpVa);
     Exec.Loaded loaded;
     try {
-      loaded = Exec.load(k.kernel(), k.cwd(), path, argv, envp);
+      loaded = Exec.load(k.kernel(), k.vfs(), k.cwd(), path, argv, envp);
     } catch (LoaderException e) {
       throw e.asErrno();
     }
