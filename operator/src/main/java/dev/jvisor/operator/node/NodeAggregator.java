@@ -21,12 +21,17 @@ import java.util.Optional;
  */
 public final class NodeAggregator {
     static final String NO_REPORT = "no report from the node-agent yet";
+    /**
+     * At most this many nodes are listed, so that the object stays far below etcd's 1.5 MiB limit (an entry is
+     * ~200 bytes); nodes that are not Ready are listed first, the counts always cover every node.
+     */
+    public static final int MAX_LISTED = 1000;
 
     private NodeAggregator() {
     }
 
-    /** The per-node list (sorted by name) and the counts. */
-    public record Aggregate(List<NodeStatus> nodes, NodeCounts counts) {
+    /** The per-node list (sorted by name), the counts, and how many Ready nodes were left out of the list. */
+    public record Aggregate(List<NodeStatus> nodes, NodeCounts counts, int omitted) {
         public String readyFraction() {
             return counts.getReady() + "/" + counts.getTotal();
         }
@@ -48,8 +53,17 @@ public final class NodeAggregator {
             }
             listed.add(status);
         }
+        NodeCounts counts = count(listed);
+        int omitted = 0;
+        if (listed.size() > MAX_LISTED) {
+            // Keep what needs attention: everything not Ready first, then Ready nodes by name.
+            listed.sort(Comparator.comparing((NodeStatus n) -> n.getPhase() == NodePhase.Ready)
+                    .thenComparing(NodeStatus::getName));
+            omitted = listed.size() - MAX_LISTED;
+            listed = new ArrayList<>(listed.subList(0, MAX_LISTED));
+        }
         listed.sort(Comparator.comparing(NodeStatus::getName));
-        return new Aggregate(listed, count(listed));
+        return new Aggregate(listed, counts, omitted);
     }
 
     /** Whether the node-agent DaemonSet runs on a node with these labels. */

@@ -27,7 +27,7 @@ final class StatusCalculator {
     /** As above, with the DaemonSet's rollout counted as progress (an agent upgrade in flight). */
     static SandboxRuntimeStatus installed(SandboxRuntime r, Aggregate nodes, AgentRollout rollout, Instant now) {
         var counts = nodes.counts();
-        int total = counts.getTotal();
+        int total = counts.getTotal();  // every node, listed or not
         boolean ready = total > 0 && counts.getReady() == total;
         int progressing = counts.getPending() + counts.getInstalling() + counts.getUninstalling();
         RuntimePhase phase = counts.getFailed() > 0 ? RuntimePhase.Degraded

@@ -86,4 +86,20 @@ class NodeAggregatorTest {
         assertThat(s.getPhase()).isEqualTo(NodePhase.Installing);
         assertThat(s.getMessage()).isEqualTo("reported Ready but the label jvisor.dev/default=ready is missing (verified)");
     }
+
+    @Test
+    void largeClustersListAtMostATousandNodesWithTheFailedOnesFirst() {
+        Map<String, String> readyLabel = linux(NodeContract.readyLabel(SBR), "ready");
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < NodeAggregator.MAX_LISTED + 5; i++) {
+            nodes.add(node(String.format("n%04d", i), readyLabel, report("Ready", "ok")));
+        }
+        nodes.add(node("zz-failed", linux(), report("Failed", "no /dev/kvm")));
+        var aggregate = NodeAggregator.aggregate(SBR, Map.of(), nodes);
+        assertThat(aggregate.nodes()).hasSize(NodeAggregator.MAX_LISTED);
+        assertThat(aggregate.omitted()).isEqualTo(6);
+        assertThat(aggregate.nodes()).extracting(NodeStatus::getName).contains("zz-failed").isSorted();
+        assertThat(aggregate.counts().getTotal()).isEqualTo(NodeAggregator.MAX_LISTED + 6);
+        assertThat(aggregate.readyFraction()).isEqualTo("1005/1006");
+    }
 }
