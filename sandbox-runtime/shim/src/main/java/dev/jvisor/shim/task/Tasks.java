@@ -3,15 +3,10 @@ package dev.jvisor.shim.task;
 import static dev.jvisor.shim.task.TaskService.empty;
 import static dev.jvisor.shim.task.TaskService.timestamp;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.sentry.SandboxException;
-import dev.jvisor.sentry.SandboxProcess;
-import dev.jvisor.sentry.Stdio;
 import dev.jvisor.shim.config.ShimConfig;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.oci.Bundle;
@@ -22,10 +17,8 @@ import dev.jvisor.shim.proto.events.TaskCreate;
 import dev.jvisor.shim.proto.events.TaskDelete;
 import dev.jvisor.shim.proto.events.TaskExecAdded;
 import dev.jvisor.shim.proto.events.TaskExecStarted;
-import dev.jvisor.shim.proto.events.TaskExit;
 import dev.jvisor.shim.proto.events.TaskIO;
 import dev.jvisor.shim.proto.events.TaskStart;
-import dev.jvisor.shim.proto.runtimeoptions.Options;
 import dev.jvisor.shim.proto.task.CloseIORequest;
 import dev.jvisor.shim.proto.task.ConnectRequest;
 import dev.jvisor.shim.proto.task.ConnectResponse;
@@ -54,7 +47,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -65,13 +57,9 @@ import java.util.logging.Logger;
  * Sentry sandbox booted at Create (so a bad root fails Create, and Start is quick); the pause container gets none.
  */
 public final class Tasks {
-  /** Signals after which a process that runs nothing (pause, never started) counts as ended. */
-  static final Set<Integer> TERMINATING = Set.of(1, 2, 3, 9, 15);
-  static final int SIGKILL = 9;
-  /** The warm-up sandbox runs nothing: the Sentry's floor is enough. */
-  static final long WARMUP_MEMORY = 16L << 20;
+  static final int SIGKILL = Processes.SIGKILL;
   static final String VERSION = "jvisor 0.1.0";
-  public static final String INHERITED_FD = "fd:";
+  public static final String INHERITED_FD = Processes.INHERITED_FD;
   private static final Logger LOG = Logger.getLogger(Tasks.class.getName());
 
   private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -79,12 +67,9 @@ public final class Tasks {
   private final EventPublisher events;
   private final Runnable exit;
   private final PrintStream sentryLog;
+  private final Processes processes;
+  private final Settings settings;
   private final long shimPid = ProcessHandle.current().pid();
-  private volatile ShimConfig config = ShimConfig.defaults();
-  /** Only the OCI CLI's own daemon may name its inherited fds ("fd:N"); over ttrpc that would leak the shim's fds. */
-  private volatile boolean inheritedStdio;
-  private volatile boolean configured;
-  private volatile java.util.function.Consumer<ShimConfig> onConfigured = c -> { };
 
   /**
    * @param sandboxes boots a Sentry ({@code Sandbox::create} in production)
@@ -96,15 +81,17 @@ public final class Tasks {
     this.events = events;
     this.exit = exit;
     this.sentryLog = sentryLog;
+    this.processes = new Processes(events);
+    this.settings = new Settings(sentryLog);
   }
 
   /** Called once, when the first Create's runtime options are read (the daemon opens log_path then). */
   public void onConfigured(java.util.function.Consumer<ShimConfig> hook) {
-    onConfigured = hook;
+    settings.onConfigured(hook);
   }
 
   public ShimConfig config() {
-    return config;
+    return settings.config();
   }
 
   public int containerCount() {
@@ -130,7 +117,7 @@ public final class Tasks {
     if (r.getTerminal()) {
       throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
     }
-    applyOptions(r.getOptions());
+    settings.apply(r.getOptions());
     Path dir = Path.of(r.getBundle());
     if (!dir.isAbsolute()) {
       throw TtrpcException.invalid("bundle path must be absolute: " + Container.abbreviate(r.getBundle()));
@@ -161,7 +148,7 @@ public final class Tasks {
         } catch (BundleException e) {
           throw TtrpcException.notFound(e.getMessage());
         }
-        sandbox = sandboxes.apply(sandboxConfig(bundle, root));
+        sandbox = sandboxes.apply(settings.sandboxConfig(bundle, root));
       }
     } catch (BundleException e) {
       unmountQuietly(mounted);
@@ -183,67 +170,7 @@ public final class Tasks {
         .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
             .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
     LOG.info("created " + (pause ? "pod sandbox " : "container ") + id);
-    if (pause) {
-      warmUp(bundle);
-    }
     return CreateTaskResponse.newBuilder().setPid(pause ? (int) shimPid : 0).build();
-  }
-
-  /**
-   * While containerd pulls and creates the pod's first app container, boot and close one throw-away sandbox over
-   * the pause bundle's (empty) rootfs: JNA, the Sentry's classes and the KVM path are then loaded and warm, which
-   * takes a cold first boot off the pod's start latency. Best effort: a failure here only costs the warm-up.
-   */
-  private void warmUp(Bundle bundle) {
-    Thread t = new Thread(() -> {
-      try {
-        Path root = bundle.existingRoot();
-        try (Sandbox s = sandboxes.apply(new SandboxConfig(root, true, "warmup", WARMUP_MEMORY,
-            config.kernelRelease(), false, false, 1, sentryLog))) {
-          LOG.fine("sentry warm-up booted");
-        }
-      } catch (BundleException | RuntimeException e) {
-        LOG.fine("sentry warm-up skipped: " + e.getMessage());
-      }
-    }, "sentry-warmup");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private SandboxConfig sandboxConfig(Bundle bundle, Path root) {
-    Spec spec = bundle.spec();
-    ShimConfig c = config;
-    boolean readonlyRoot = spec.root != null && Boolean.TRUE.equals(spec.root.readonly);
-    if (readonlyRoot) {
-      LOG.info("root.readonly: the root stays unchanged on the host; writes go to an in-memory layer");
-    }
-    return new SandboxConfig(root, readonlyRoot, spec.hostname,
-        SpecCheck.memoryBytes(spec, c.memoryOverhead(), c.defaultMemory()), c.kernelRelease(), c.debug(),
-        c.strace(), SandboxConfig.DEFAULT_MAX_TASKS, sentryLog);
-  }
-
-  /** runtimeoptions.v1.Options from CRI: the first Create that carries them configures this shim. */
-  private void applyOptions(Any options) {
-    if (configured || options.getValue().isEmpty()) {
-      return;
-    }
-    try {
-      Options o = Options.parseFrom(options.getValue());
-      ShimConfig c = ShimConfig.defaults();
-      if (!o.getConfigPath().isEmpty()) {
-        c = ShimConfig.load(Path.of(o.getConfigPath()));
-      } else if (!o.getConfigBody().isEmpty()) {
-        c = ShimConfig.parse(o.getConfigBody(), "runtime options body");
-      }
-      c.warnings().forEach(LOG::warning);
-      config = c;
-      configured = true;
-      onConfigured.accept(c);
-    } catch (InvalidProtocolBufferException e) {
-      throw TtrpcException.invalid("runtime options are not runtimeoptions.v1.Options: " + e.getMessage());
-    } catch (IOException e) {
-      throw TtrpcException.invalid("runtime options: " + e.getMessage());
-    }
   }
 
   StartResponse start(StartRequest r) {
@@ -259,7 +186,7 @@ public final class Tasks {
         p.exited(126);
         throw TtrpcException.precondition("container " + c.id + " is not running");
       }
-      launch(c, p);
+      processes.launch(c, p);
     }
     if (p.isInit()) {
       events.publish(EventPublisher.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid()).build());
@@ -268,71 +195,6 @@ public final class Tasks {
           .setExecId(p.execId).setPid(p.pid()).build());
     }
     return StartResponse.newBuilder().setPid(p.pid()).build();
-  }
-
-  private void launch(Container c, TaskProcess p) {
-    int in = -1;
-    int out = -1;
-    int err = -1;
-    SandboxProcess sp;
-    try {
-      in = openStdio(p.io.stdin(), true);
-      out = openStdio(p.io.stdout(), false);
-      err = openStdio(p.io.stderr(), false);
-      sp = c.sandbox.start(processSpec(p.spec), new Stdio(in, out, err));
-    } catch (SandboxException e) {
-      ended(c, p, e.exitCode());
-      throw TtrpcException.precondition("cannot start " + describe(p) + ": " + e.getMessage());
-    } catch (RuntimeException e) {
-      ended(c, p, 128);
-      throw e;
-    } finally {
-      // The Sentry holds its own duplicates; ours must go so the reader sees EOF when the process exits.
-      Fifos.close(in, out, err);
-    }
-    p.started(sp, sp.pid());
-    Thread waiter = new Thread(() -> {
-      try {
-        ended(c, p, sp.waitFor());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "waiting for " + describe(p) + " failed", e);
-        ended(c, p, 128 + SIGKILL);
-      }
-    }, "wait-" + c.id + (p.isInit() ? "" : "-" + p.execId));
-    waiter.setDaemon(true);
-    waiter.start();
-  }
-
-  static ProcessSpec processSpec(Spec.Process s) {
-    int uid = s.user == null ? 0 : (int) s.user.uid;
-    int gid = s.user == null ? 0 : (int) s.user.gid;
-    return new ProcessSpec(s.args, s.env, s.cwd, uid, gid);
-  }
-
-  /** A process ended: record it, tell containerd, and when init ends take its execs down with it. */
-  void ended(Container c, TaskProcess p, int status) {
-    // Under the process's lock: whoever sees STOPPED (Wait, Delete) sees it after TaskExit was queued, so
-    // containerd always gets exit before delete.
-    synchronized (p) {
-      if (!p.exited(status)) {
-        return;
-      }
-      events.publish(EventPublisher.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id)
-          .setId(p.isInit() ? c.id : p.execId).setPid(p.pid()).setExitStatus(status)
-          .setExitedAt(timestamp(p.exitedAt())).build());
-    }
-    LOG.info(describe(p) + " exited with " + status);
-    if (p.isInit()) {
-      for (TaskProcess e : c.execs()) {
-        if (e.state() == TaskState.RUNNING && e.process() != null) {
-          e.process().signal(SIGKILL);
-        } else if (e.state() == TaskState.CREATED) {
-          ended(c, e, 128 + SIGKILL);
-        }
-      }
-    }
   }
 
   StateResponse state(StateRequest r) {
@@ -370,7 +232,7 @@ public final class Tasks {
       boolean any = false;
       for (TaskProcess p : all) {
         if (p.state() != TaskState.STOPPED) {
-          signal(c, p, sig);
+          processes.signal(c, p, sig);
           any = true;
         }
       }
@@ -379,28 +241,8 @@ public final class Tasks {
       }
       return empty();
     }
-    signal(c, c.process(r.getExecId()), sig);
+    processes.signal(c, c.process(r.getExecId()), sig);
     return empty();
-  }
-
-  private void signal(Container c, TaskProcess p, int sig) {
-    SandboxProcess sp = p.process();
-    switch (p.state()) {
-      case STOPPED -> throw TtrpcException.notFound("process " + describe(p) + " has already finished");
-      case CREATED -> {
-        if (TERMINATING.contains(sig)) {
-          ended(c, p, 128 + sig);
-        }
-      }
-      case RUNNING -> {
-        if (sp != null) {
-          sp.signal(sig);
-        } else if (TERMINATING.contains(sig)) {
-          ended(c, p, 128 + sig);
-        }
-      }
-      default -> throw new IllegalStateException("unreachable");
-    }
   }
 
   Empty exec(ExecProcessRequest r) {
@@ -435,7 +277,7 @@ public final class Tasks {
       if (p.state() == TaskState.RUNNING) {
         throw TtrpcException.precondition("exec " + p.execId + " is still running");
       }
-      ended(c, p, 128 + SIGKILL);
+      processes.ended(c, p, 128 + SIGKILL);
       c.removeExec(p.execId);
       return deleted(p);
     }
@@ -443,7 +285,7 @@ public final class Tasks {
     if (init.state() == TaskState.RUNNING) {
       throw TtrpcException.precondition("container " + c.id + " is still running; kill it first");
     }
-    ended(c, init, 128 + SIGKILL);
+    processes.ended(c, init, 128 + SIGKILL);
     if (!containers.remove(c.id, c)) {
       throw TtrpcException.notFound("container " + c.id + " was deleted concurrently");
     }
@@ -529,19 +371,8 @@ public final class Tasks {
 
   /** Create for the OCI CLI's daemon (same rules as over ttrpc); stdio may be "fd:N" for this process's fds. */
   public void createForCli(CreateTaskRequest r) {
-    inheritedStdio = true;
+    processes.allowInheritedStdio();
     create(r);
-  }
-
-  private int openStdio(String path, boolean input) {
-    if (inheritedStdio && path.startsWith(INHERITED_FD)) {
-      try {
-        return Fifos.inherited(Integer.parseInt(path.substring(INHERITED_FD.length())));
-      } catch (NumberFormatException e) {
-        throw TtrpcException.invalid("bad inherited fd " + path);
-      }
-    }
-    return input ? Fifos.openStdin(path) : Fifos.openOutput(path);
   }
 
   /** Start for the OCI CLI; returns the pid inside the sandbox. */
@@ -560,9 +391,9 @@ public final class Tasks {
   public void closeAll() {
     for (Container c : containers.values()) {
       for (TaskProcess p : c.execs()) {
-        ended(c, p, 128 + SIGKILL);
+        processes.ended(c, p, 128 + SIGKILL);
       }
-      ended(c, c.init, 128 + SIGKILL);
+      processes.ended(c, c.init, 128 + SIGKILL);
       containers.remove(c.id);
       release(c);
     }
