@@ -23,7 +23,8 @@ def main() -> int:
                 failed += 1
             elif skip is not None:
                 skipped += 1
-                reason = (skip.get("message") or "").strip()
+                reason = (skip.get("message") or skip.text or "").strip().splitlines()
+                reason = reason[0][:300] if reason else "no reason given"
                 (e2e_skips if cls.endswith("E2E") else bad_skips).append(f"{name}: {reason}")
             else:
                 passed += 1
