@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     description = "Runs Linux programs in a sandbox: a KVM guest whose kernel is written in Java.",
     subcommands = {DoCommand.class, HelpCommand.class, BenchCommand.class, ShimCommand.class, OciCommands.Create.class,
         OciCommands.Start.class, OciCommands.State.class, OciCommands.Kill.class, OciCommands.Delete.class,
-        OciCommands.Exec.class, OciCommands.Ps.class, OciCommands.Run.class, OciCommands.Spec.class,
-        OciCommands.Daemon.class, OciCommands.ExecWait.class})
+        OciExecCommands.Exec.class, OciCommands.Ps.class, OciCommands.Run.class, OciCommands.Spec.class,
+        OciCommands.Daemon.class, OciExecCommands.ExecWait.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -7,7 +7,6 @@ import dev.jvisor.shim.TaskClient;
 import dev.jvisor.shim.oci.Bundle;
 import dev.jvisor.shim.proto.task.ProcessInfo;
 import dev.jvisor.shim.proto.task.StateResponse;
-import dev.jvisor.shim.ttrpc.Code;
 import dev.jvisor.shim.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +32,6 @@ final class OciCommands {
   /** A daemon that does not serve by then has failed (JVM start plus Sentry boot take a few seconds). */
   static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DELETE_KILL_WAIT = Duration.ofSeconds(5);
-  static final Duration EXEC_ATTACH_TIMEOUT = Duration.ofSeconds(10);
 
   private OciCommands() {}
 
@@ -293,119 +290,6 @@ final class OciCommands {
         pids.forEach(System.out::println);
       }
       return 0;
-    }
-  }
-
-  @Command(name = "exec", description = "Run a process in a running container.")
-  static final class Exec extends Base {
-    @Option(names = {"--process", "-p"}, description = "OCI process JSON (else CMD and --env/--cwd).")
-    Path process;
-
-    @Option(names = {"--detach", "-d"}, description = "Do not wait; --pid-file names a process that ends with it.")
-    boolean detach;
-
-    @Option(names = "--pid-file", description = "Write the pid of the process standing for the exec.")
-    Path pidFile;
-
-    @Option(names = {"--tty", "-t"}, description = "Terminal (not supported yet).")
-    boolean tty;
-
-    @Option(names = "--console-socket", description = "Terminal socket (not supported yet).")
-    String consoleSocket;
-
-    @Option(names = "--cwd", defaultValue = "/", description = "Working directory.")
-    String cwd;
-
-    @Option(names = {"--env", "-e"}, description = "Environment K=V (repeatable).")
-    List<String> env = new ArrayList<>();
-
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Parameters(index = "1..*", paramLabel = "CMD")
-    List<String> cmd = new ArrayList<>();
-
-    @Override
-    int run() throws Exception {
-      if (tty || consoleSocket != null) {
-        return OciGlobalOptions.error("terminals need the Sentry's pseudo-terminal, not there yet");
-      }
-      byte[] json;
-      if (process != null) {
-        json = Files.readAllBytes(process);
-      } else if (!cmd.isEmpty()) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("args", cmd);
-        List<String> e = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
-        e.addAll(env);
-        p.put("env", e);
-        p.put("cwd", cwd);
-        json = new ObjectMapper().writeValueAsBytes(p);
-      } else {
-        return OciGlobalOptions.error("exec needs --process or a command");
-      }
-      OciContainer c = OciContainer.require(id);
-      String execId = "exec-" + UUID.randomUUID().toString().substring(0, 12);
-      if (!detach) {
-        long self = ProcessHandle.current().pid();
-        try (TaskClient t = TaskClient.connect(Path.of(c.socket()))) {
-          t.exec(id, execId, json, fd(self, 0), fd(self, 1), fd(self, 2));
-          t.start(id, execId);
-          writePidFile(pidFile, self);
-          int status = t.await(id, execId).getExitStatus();
-          t.delete(id, execId);
-          return status;
-        }
-      }
-      // Detached: a small waiter process holds the stdio and ends with the exec's status (runc's shim reaps it).
-      List<String> w = new ArrayList<>(ShimCommand.selfCommand());
-      w.remove(w.size() - 1);
-      w.addAll(List.of("oci-exec-wait", "--socket", c.socket(), id, execId));
-      Process waiter = new ProcessBuilder(w).inheritIO().start();
-      try (TaskClient t = TaskClient.connect(Path.of(c.socket()))) {
-        t.exec(id, execId, json, fd(waiter.pid(), 0), fd(waiter.pid(), 1), fd(waiter.pid(), 2));
-        t.start(id, execId);
-      } catch (IOException | TtrpcException e) {
-        waiter.destroyForcibly();
-        throw e;
-      }
-      writePidFile(pidFile, waiter.pid());
-      return 0;
-    }
-
-    static String fd(long pid, int n) {
-      return "/proc/" + pid + "/fd/" + n;
-    }
-  }
-
-  /** Internal: stands for a detached exec; exits with its status. */
-  @Command(name = "oci-exec-wait", hidden = true)
-  static final class ExecWait implements Callable<Integer> {
-    @Option(names = "--socket", required = true)
-    Path socket;
-
-    @Parameters(index = "0")
-    String id;
-
-    @Parameters(index = "1")
-    String execId;
-
-    @Override
-    public Integer call() throws Exception {
-      Instant end = Instant.now().plus(EXEC_ATTACH_TIMEOUT);
-      try (TaskClient t = TaskClient.connect(socket)) {
-        while (true) {
-          try {
-            return t.await(id, execId).getExitStatus();
-          } catch (TtrpcException e) {
-            if (e.code() != Code.NOT_FOUND || Instant.now().isAfter(end)) {
-              System.err.println("jvisor: exec " + execId + ": " + e.getMessage());
-              return 255;
-            }
-            Thread.sleep(20); // the exec is not added yet
-          }
-        }
-      }
     }
   }
 
