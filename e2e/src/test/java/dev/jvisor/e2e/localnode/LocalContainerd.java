@@ -100,6 +100,12 @@ final class LocalContainerd implements AutoCloseable {
   void linkHostPaths() throws IOException {
     for (String linked : LINKED) {
       Path link = Path.of(linked);
+      if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().startsWith("/tmp/jve2e-")) {
+        // Left by an earlier run of this flow that was killed before its clean-up (one flow runs at a time).
+        System.out.println("local-node: removing " + link + " -> " + Files.readSymbolicLink(link)
+            + " left by an earlier run");
+        Files.delete(link);
+      }
       if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(linked + " already exists on this machine; the local-node flow will not touch it "
             + "(is jvisor installed here for real?)");
