@@ -32,6 +32,8 @@ final class KvmVcpu implements Vcpu {
   private volatile long thread;
   private volatile boolean kicked;
   private int dirty;
+  /** The sregs copy in the sync area matches the vCPU (fetched since the last run, or holds pending writes). */
+  private boolean sregsFresh;
   /** Hardware flavour: stopped inside the ring-0 syscall stub, so the way back to ring 3 is SYSRETQ. */
   private boolean atHwSyscall;
   private String detail = "";
@@ -81,6 +83,20 @@ final class KvmVcpu implements Vcpu {
     }
     run.putLong(R + REG_RFLAGS, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
     dirty = KVM_SYNC_X86_REGS;
+    sregsFresh = true;
+  }
+
+  /** Brings the sync area's sregs up to date with one KVM_GET_SREGS (not on the syscall hot path). */
+  private void freshSregs() {
+    if (sregsFresh || (dirty & KVM_SYNC_X86_SREGS) != 0) {
+      return;
+    }
+    LibC.check("KVM_GET_SREGS", LibC.ioctl(fd, KVM_GET_SREGS, scratch));
+    ByteBuffer sregs = LibC.buffer(scratch, SIZEOF_SREGS);
+    for (int i = 0; i < SIZEOF_SREGS; i += 8) {
+      run.putLong(S + i, sregs.getLong(i));
+    }
+    sregsFresh = true;
   }
 
   private void setCpuid() {
@@ -150,7 +166,10 @@ final class KvmVcpu implements Vcpu {
         kicked = false;
         return ExitKind.INTERRUPTED;
       }
-      run.putLong(RUN_VALID_REGS, KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+      // Only the general registers come back on every exit: copying the segment registers out costs KVM real
+      // work per exit, and the Sentry needs them only for faults, TLS and address-space switches (freshSregs).
+      run.putLong(RUN_VALID_REGS, KVM_SYNC_X86_REGS);
+      sregsFresh = false;
       run.putLong(RUN_DIRTY_REGS, dirty);
       int rc = LibC.ioctl(fd, KVM_RUN, 0);
       dirty = 0;
@@ -305,6 +324,7 @@ final class KvmVcpu implements Vcpu {
 
   @Override
   public void setPageTableRoot(long gpa) {
+    freshSregs();
     if ((run.getLong(S + SREG_CR3) & X86.PTE_ADDR_MASK) != gpa) {
       run.putLong(S + SREG_CR3, gpa);
       dirty |= KVM_SYNC_X86_SREGS;
@@ -317,6 +337,7 @@ final class KvmVcpu implements Vcpu {
    */
   @Override
   public void flushTranslations() {
+    freshSregs();
     long cr3 = run.getLong(S + SREG_CR3);
     run.putLong(S + SREG_CR3, cr3 ^ X86.PTE_PWT);
     dirty |= KVM_SYNC_X86_SREGS;
@@ -324,11 +345,13 @@ final class KvmVcpu implements Vcpu {
 
   @Override
   public long fsBase() {
+    freshSregs();
     return run.getLong(S + SREG_FS + SEG_BASE);
   }
 
   @Override
   public void setFsBase(long base) {
+    freshSregs();
     run.putLong(S + SREG_FS + SEG_BASE, base);
     dirty |= KVM_SYNC_X86_SREGS;
   }
@@ -345,6 +368,7 @@ final class KvmVcpu implements Vcpu {
 
   @Override
   public long faultAddress() {
+    freshSregs();
     return run.getLong(S + SREG_CR2);
   }
 
