@@ -36,6 +36,12 @@ class ContainerdShimIT {
   static final String TERM_AWARE = "trap 'exit 0' TERM; echo hello-log; while true; do sleep 1; done";
   @TempDir static Path tmp;
   static PrivateContainerd containerd;
+  /** jvisor shim sockets seen while a test ran: each must be gone afterwards. */
+  final java.util.List<Path> sockets = new java.util.ArrayList<>();
+
+  void rememberShimSockets() {
+    sockets.addAll(PrivateContainerdAccess.jvisorSockets(containerd.shimPids()));
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -60,6 +66,9 @@ class ContainerdShimIT {
     }
     assertThat(containerd.shimPids()).as("shims left").isEmpty();
     assertThat(containerd.mountsUnder()).as("mounts left").isEmpty();
+    for (Path socket : sockets) {
+      assertThat(socket).as("shim socket left").doesNotExist();
+    }
   }
 
   /** jvisor needs a Sentry that runs programs; runc, the control, always runs. */
@@ -134,6 +143,7 @@ class ContainerdShimIT {
       String cid = cri.createContainer(podId, CriConfigs.container("app", PrivateContainerd.BUSYBOX_IMAGE,
           List.of("sh", "-c", TERM_AWARE), "app.log", pod), pod);
       cri.startContainer(cid);
+      rememberShimSockets();
       ExecSyncResponse uname = cri.execSync(cid, List.of("uname", "-sr"), Duration.ofSeconds(30));
       assertThat(uname.getStdout().toString(StandardCharsets.UTF_8).trim()).isEqualTo(expectedKernel(handler));
       assertThat(uname.getExitCode()).isZero();
@@ -187,8 +197,15 @@ class ContainerdShimIT {
         cri.startContainer(a);
         cri.startContainer(b);
         assertThat(containerd.shimPids()).as("one shim per pod").hasSize(1);
-        String ps = cri.execSync(a, List.of("ps"), Duration.ofSeconds(30)).getStdout()
-            .toString(StandardCharsets.UTF_8);
+        rememberShimSockets();
+        // StartContainer can answer before the command has exec'd (runc shows "runc init" for a moment): poll.
+        String ps = "";
+        for (Instant end = Instant.now().plusSeconds(10); Instant.now().isBefore(end); Thread.sleep(100)) {
+          ps = cri.execSync(a, List.of("ps"), Duration.ofSeconds(30)).getStdout().toString(StandardCharsets.UTF_8);
+          if (ps.contains("3601") && (!share || ps.contains("3602") || handler.equals(JVISOR))) {
+            break;
+          }
+        }
         assertThat(ps).contains("3601");
         if (share) {
           if (handler.equals(JVISOR)) {

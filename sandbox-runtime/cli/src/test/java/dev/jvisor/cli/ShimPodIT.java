@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,9 @@ class ShimPodIT {
       assertThat(cri.podSandboxStatus(podId, false).getStatus().getRuntimeHandler()).isEqualTo("jvisor");
       assertThat(containerd.shimPids()).hasSize(1);
       long shim = containerd.shimPids().get(0);
+      List<Path> sockets = PrivateContainerdAccess.jvisorSockets(List.of(shim));
+      assertThat(sockets).hasSize(1);
+      assertThat(sockets.get(0)).exists();
       assertThat(PrivateContainerdAccess.cmdline(shim)).contains("dev.jvisor.cli.Main", "shim", "daemon");
 
       cri.stopPodSandbox(podId);
@@ -68,6 +72,7 @@ class ShimPodIT {
       cri.removePodSandbox(podId);
       awaitGone(shim);
       assertThat(containerd.mountsUnder()).isEmpty();
+      assertThat(sockets.get(0)).as("the shim removed its socket").doesNotExist();
     }
   }
 
