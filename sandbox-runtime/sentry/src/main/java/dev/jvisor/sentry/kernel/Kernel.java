@@ -366,6 +366,56 @@ public final class Kernel implements ProcView {
     }
   }
 
+  private final java.util.concurrent.ScheduledExecutorService timers =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jvisor-timers");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * setitimer(ITIMER_REAL) / alarm: arms SIGALRM for {@code tg} after {@code valueNs} (0 disarms), repeating every
+   * {@code intervalNs}. Returns the previous {remaining, interval} in ns.
+   */
+  public long[] setRealTimer(ThreadGroup tg, long valueNs, long intervalNs) {
+    synchronized (tg) {
+      long[] old = realTimer(tg);
+      if (tg.realTimer != null) {
+        tg.realTimer.cancel(false);
+        tg.realTimer = null;
+      }
+      tg.realTimerIntervalNanos = intervalNs;
+      if (valueNs > 0) {
+        tg.realTimerDeadlineNanos = System.nanoTime() + valueNs;
+        tg.realTimer = timers.schedule(() -> fireRealTimer(tg), valueNs, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      return old;
+    }
+  }
+
+  /** The current ITIMER_REAL as {remaining, interval} in ns. */
+  public long[] realTimer(ThreadGroup tg) {
+    synchronized (tg) {
+      long left = tg.realTimer == null ? 0 : Math.max(1, tg.realTimerDeadlineNanos - System.nanoTime());
+      return new long[] {left, tg.realTimerIntervalNanos};
+    }
+  }
+
+  private void fireRealTimer(ThreadGroup tg) {
+    synchronized (tg) {
+      tg.realTimer = null;
+      if (tg.tasks.isEmpty()) {
+        return;
+      }
+      if (tg.realTimerIntervalNanos > 0) {
+        tg.realTimerDeadlineNanos = System.nanoTime() + tg.realTimerIntervalNanos;
+        tg.realTimer = timers.schedule(() -> fireRealTimer(tg), tg.realTimerIntervalNanos,
+            java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    }
+    signalThreadGroup(tg, Signals.SIGALRM, 0);
+  }
+
   /** A live task by TID. */
   public Task task(int tid) {
     return tasks.get(tid);
@@ -412,6 +462,7 @@ public final class Kernel implements ProcView {
   }
 
   void shutdown() {
+    timers.shutdownNow();
     for (Task t : tasks.values()) {
       t.kill(Signals.SIGKILL);
     }

@@ -35,6 +35,11 @@ public final class ThreadGroup {
   boolean zombie;
   ExitStatus zombieStatus;
 
+  /** ITIMER_REAL: the pending SIGALRM and its interval (ns); guarded by this. */
+  java.util.concurrent.ScheduledFuture<?> realTimer;
+  long realTimerDeadlineNanos;
+  long realTimerIntervalNanos;
+
   ThreadGroup(int pid, int ppid) {
     this.pid = pid;
     this.ppid = ppid;

@@ -51,6 +51,35 @@ final class TimeSyscalls {
     });
     t.full("nanosleep", "pp", (k, req, rem, a, b, c, d) -> sleep(k, CLOCK_MONOTONIC, 0, req, rem));
     t.full("clock_nanosleep", "dxpp", (k, clk, flags, req, rem, a, b) -> sleep(k, (int) clk, flags, req, rem));
+    t.full("alarm", "d", (k, secs, a, b, c, d, e) -> {
+      long[] old = k.kernel().setRealTimer(k.threadGroup(), (secs & 0xffffffffL) * NANOS, 0);
+      return (old[0] + NANOS / 2) / NANOS;
+    });
+    t.partial("setitimer", "dpp", "ITIMER_REAL only (SIGALRM); ITIMER_VIRTUAL and ITIMER_PROF give EINVAL.",
+        (k, which, nv, ov, a, b, c) -> {
+          if (which != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          long[] v = nv == 0 ? new long[4] : Args.readLongs(k, nv, 4); // interval {s, us}, value {s, us}
+          for (int i = 0; i < 4; i++) {
+            if (v[i] < 0 || (i % 2 == 1 && v[i] >= 1_000_000)) {
+              throw new ErrnoException(Errno.EINVAL);
+            }
+          }
+          long[] old = k.kernel().setRealTimer(k.threadGroup(), v[2] * NANOS + v[3] * 1000, v[0] * NANOS + v[1] * 1000);
+          if (ov != 0) {
+            Args.writeLongs(k, ov, old[1] / NANOS, (old[1] % NANOS) / 1000, old[0] / NANOS, (old[0] % NANOS) / 1000);
+          }
+          return 0;
+        });
+    t.partial("getitimer", "dp", "ITIMER_REAL only.", (k, which, cv, a, b, c, d) -> {
+      if (which != 0) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      long[] cur = k.kernel().realTimer(k.threadGroup());
+      Args.writeLongs(k, cv, cur[1] / NANOS, (cur[1] % NANOS) / 1000, cur[0] / NANOS, (cur[0] % NANOS) / 1000);
+      return 0;
+    });
     t.partial("times", "p", "User time is the task's host thread time; system time is 0.", (k, buf, a, b, c, d,
         e) -> {
       long ticks = k.cpuNanos() / 10_000_000L;
