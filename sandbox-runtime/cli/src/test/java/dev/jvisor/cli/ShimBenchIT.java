@@ -125,10 +125,23 @@ class ShimBenchIT {
         if (shim.name().equals("jvisor")) {
           assertThat(DeleteResponse.parseFrom(out).getExitStatus()).isEqualTo(137);
         }
-        // The daemons were never given a task: end them (their command lines name containerd's socket).
-        for (long pid : containerd.shimPids()) {
-          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-          ProcessHandle.of(pid).ifPresent(ph -> ph.onExit().join());
+        // The daemons were never given a task: Shutdown ends them the way containerd would (socket removed).
+        List<Long> pids = containerd.shimPids();
+        Path socket = dev.jvisor.shim.ShimSocket.path(address);
+        try (dev.jvisor.shim.ttrpc.TtrpcClient c = dev.jvisor.shim.ttrpc.TtrpcClient.connect(socket)) {
+          c.call("containerd.task.v2.Task", "Shutdown", dev.jvisor.shim.proto.task.ShutdownRequest.newBuilder()
+              .setId(id).build().toByteArray(), java.util.Map.of("containerd-namespace-ttrpc", "bench"),
+              Duration.ofSeconds(5));
+        } catch (java.io.IOException e) {
+          // the shim may close the connection as it exits
+        }
+        for (long pid : pids) {
+          ProcessHandle.of(pid).ifPresent(ph -> ph.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        }
+        if (shim.name().equals("jvisor")) {
+          assertThat(socket).as("jvisor socket removed at shutdown").doesNotExist();
+        } else {
+          Files.deleteIfExists(socket); // containerd 1.6's runc shim leaves it when it never had a task
         }
       }
       System.out.println("BENCH shim-start " + shim.name() + " median " + median(starts) + " ms, all " + starts);

@@ -194,7 +194,11 @@ public final class Shim {
     TtrpcServer server = new TtrpcServer(List.of(new TaskService(TaskService.NAME, tasks),
         new TaskService(TaskService.NAME_V3, tasks)));
     server.bind(socket);
-    Runtime.getRuntime().addShutdownHook(new Thread(tasks::closeAll, "shim-shutdown"));
+    // SIGTERM (containerd giving up on us): release sandboxes and mounts, and leave no socket behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      tasks.closeAll();
+      server.close();
+    }, "shim-shutdown"));
     LOG.info("jvisor shim " + a.id() + " serving " + socket + " for namespace " + a.namespace() + ", pid "
         + ProcessHandle.current().pid());
     System.out.close();
