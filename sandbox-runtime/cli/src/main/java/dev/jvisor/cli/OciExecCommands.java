@@ -90,7 +90,8 @@ final class OciExecCommands {
       // Detached: a small waiter process holds the stdio and ends with the exec's status (runc's shim reaps it).
       List<String> w = new ArrayList<>(ShimCommand.selfCommand());
       w.remove(w.size() - 1);
-      w.addAll(List.of("oci-exec-wait", "--socket", c.socket(), id, execId));
+      w.addAll(List.of("oci-exec-wait", "--socket", c.socket(), "--parent",
+          Long.toString(ProcessHandle.current().pid()), id, execId));
       Process waiter = new ProcessBuilder(w).inheritIO().start();
       try (TaskClient t = TaskClient.connect(Path.of(c.socket()))) {
         t.exec(id, execId, json, fd(waiter.pid(), 0), fd(waiter.pid(), 1), fd(waiter.pid(), 2));
@@ -109,10 +110,20 @@ final class OciExecCommands {
   }
 
   /** Internal: stands for a detached exec; exits with its status. */
+  /**
+   * runc's shim learns this process's pid from --pid-file only after {@code exec} returns; containerd 1.6.20's
+   * shim loses the exit of a pid that ended before it knew it (fixed upstream later), and ctr then waits forever.
+   * So a quick exec's waiter stays until the exec command is gone, plus a moment for the shim to read the file.
+   */
+  static final Duration PID_FILE_GRACE = Duration.ofMillis(300);
+
   @Command(name = "oci-exec-wait", hidden = true)
   static final class ExecWait implements Callable<Integer> {
     @Option(names = "--socket", required = true)
     Path socket;
+
+    @Option(names = "--parent", description = "The exec command's pid: outlive it (see below).")
+    long parent;
 
     @Parameters(index = "0")
     String id;
@@ -126,7 +137,9 @@ final class OciExecCommands {
       try (TaskClient t = TaskClient.connect(socket)) {
         while (true) {
           try {
-            return t.await(id, execId).getExitStatus();
+            int status = t.await(id, execId).getExitStatus();
+            outliveTheExecCommand();
+            return status;
           } catch (TtrpcException e) {
             if (e.code() != Code.NOT_FOUND || Instant.now().isAfter(end)) {
               System.err.println("jvisor: exec " + execId + ": " + e.getMessage());
@@ -136,6 +149,19 @@ final class OciExecCommands {
           }
         }
       }
+    }
+
+    private void outliveTheExecCommand() throws InterruptedException {
+      if (parent > 0) {
+        ProcessHandle.of(parent).ifPresent(ph -> {
+          try {
+            ph.onExit().get(EXEC_ATTACH_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          } catch (Exception e) {
+            // gone or stuck: either way, waiting longer helps no one
+          }
+        });
+      }
+      Thread.sleep(PID_FILE_GRACE.toMillis());
     }
   }
 }
