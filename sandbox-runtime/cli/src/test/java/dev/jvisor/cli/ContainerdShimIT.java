@@ -208,9 +208,6 @@ class ContainerdShimIT {
         }
         assertThat(ps).contains("3601");
         if (share) {
-          if (handler.equals(JVISOR)) {
-            SentryProbe.cannotShareOneSentryAcrossRoots().ifPresent(why -> assumeTrue(false, why));
-          }
           assertThat(ps).as("shared PID namespace").contains("3602");
         } else {
           assertThat(ps).as("private PID namespaces").doesNotContain("3602");

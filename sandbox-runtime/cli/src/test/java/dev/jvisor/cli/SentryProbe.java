@@ -69,15 +69,6 @@ final class SentryProbe {
     }
   }
 
-  /**
-   * Containers of one pod in one Sentry need {@code Sandbox.start} under another root; the API has one root per
-   * sandbox, so the shim gives each container its own sandbox and they cannot share a PID namespace yet.
-   */
-  static Optional<String> cannotShareOneSentryAcrossRoots() {
-    return Optional.of("the Sentry API has one root per Sandbox (no start under another root), so each container "
-        + "gets its own Sandbox and a pod's containers cannot share PIDs yet");
-  }
-
   private static Optional<String> probe(List<String> argv, String what) {
     try (Sandbox s = Sandbox.create(SandboxConfig.forRoot(Path.of("/")).withMemory(64L << 20))) {
       int code = s.start(ProcessSpec.of(argv, List.of("PATH=/bin")), new Stdio(-1, -1, -1)).waitFor(PROBE_TIMEOUT);

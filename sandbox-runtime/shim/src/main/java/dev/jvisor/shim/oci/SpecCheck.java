@@ -143,6 +143,15 @@ public final class SpecCheck {
         .map(n -> n.path).findFirst();
   }
 
+  /**
+   * Whether the container joins an existing PID namespace (a pid namespace entry with a path: CRI's
+   * shareProcessNamespace points it at the pod's), rather than getting its own.
+   */
+  public static boolean joinsPidNamespace(Spec spec) {
+    return spec.linux != null && spec.linux.namespaces != null && spec.linux.namespaces.stream()
+        .anyMatch(n -> "pid".equals(n.type) && n.path != null && !n.path.isEmpty());
+  }
+
   /** Whether the spec asks for a private PID namespace (absent = the host's, which jvisor never gives). */
   public static boolean hasNamespace(Spec spec, String type) {
     return spec.linux != null && spec.linux.namespaces != null

@@ -25,9 +25,16 @@ final class Container {
   final Sandbox sandbox;
   /** The rootfs we mounted (and must unmount at Delete), or null. */
   final Path mountedRoot;
+  /** "/" of this container's processes (its rootfs; in a shared pod Sentry, one mount namespace of several). */
+  final Path root;
+  /** The pod whose shared Sentry this container uses, or null when the sandbox is its own. */
+  final String sharedPod;
   private final Map<String, TaskProcess> execs = new ConcurrentHashMap<>();
 
-  Container(String id, Bundle bundle, boolean podSandbox, TaskProcess init, Sandbox sandbox, Path mountedRoot) {
+  Container(String id, Bundle bundle, boolean podSandbox, TaskProcess init, Sandbox sandbox, Path mountedRoot,
+      Path root, String sharedPod) {
+    this.root = root;
+    this.sharedPod = sharedPod;
     this.id = id;
     this.bundle = bundle;
     this.podSandbox = podSandbox;

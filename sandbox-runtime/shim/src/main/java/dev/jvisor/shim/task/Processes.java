@@ -46,7 +46,7 @@ final class Processes {
       in = openStdio(p.io.stdin(), true);
       out = openStdio(p.io.stdout(), false);
       err = openStdio(p.io.stderr(), false);
-      sp = c.sandbox.start(processSpec(p.spec), new Stdio(in, out, err));
+      sp = c.sandbox.start(processSpec(p.spec), new Stdio(in, out, err), c.root);
     } catch (SandboxException e) {
       ended(c, p, e.exitCode());
       throw TtrpcException.precondition("cannot start " + describe(p) + ": " + e.getMessage());

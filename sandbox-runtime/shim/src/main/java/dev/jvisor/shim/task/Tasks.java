@@ -69,6 +69,7 @@ public final class Tasks {
   private final PrintStream sentryLog;
   private final Processes processes;
   private final Settings settings;
+  private final PodSentries podSentries = new PodSentries();
   private final long shimPid = ProcessHandle.current().pid();
 
   /**
@@ -134,6 +135,8 @@ public final class Tasks {
     boolean pause = bundle.isPodSandbox();
     Path mounted = null;
     Sandbox sandbox = null;
+    Path containerRoot = null;
+    String sharedPod = null;
     try {
       if (r.getRootfsCount() > 0) {
         Path target = bundle.rootPath();
@@ -148,7 +151,13 @@ public final class Tasks {
         } catch (BundleException e) {
           throw TtrpcException.notFound(e.getMessage());
         }
-        sandbox = sandboxes.apply(settings.sandboxConfig(bundle, root));
+        containerRoot = root;
+        if (SpecCheck.joinsPidNamespace(bundle.spec())) {
+          sharedPod = bundle.groupId(id);
+          sandbox = podSentries.acquire(sharedPod, () -> sandboxes.apply(settings.sandboxConfig(bundle, root)));
+        } else {
+          sandbox = sandboxes.apply(settings.sandboxConfig(bundle, root));
+        }
       }
     } catch (BundleException e) {
       unmountQuietly(mounted);
@@ -165,7 +174,7 @@ public final class Tasks {
     }
     IoPaths io = new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal());
     TaskProcess init = new TaskProcess(id, "", bundle.spec().process, io);
-    containers.put(id, new Container(id, bundle, pause, init, sandbox, mounted));
+    containers.put(id, new Container(id, bundle, pause, init, sandbox, mounted, containerRoot, sharedPod));
     events.publish(EventPublisher.TASK_CREATE, TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
         .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
             .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
@@ -303,7 +312,9 @@ public final class Tasks {
 
   /** Returns the sandbox's memory and unmounts the rootfs; failures are logged, never thrown. */
   private void release(Container c) {
-    if (c.sandbox != null) {
+    if (c.sharedPod != null) {
+      podSentries.release(c.sharedPod);
+    } else if (c.sandbox != null) {
       try {
         c.sandbox.close();
       } catch (RuntimeException e) {

@@ -37,6 +37,15 @@ final class FakeSandbox implements Sandbox {
     return p;
   }
 
+  final List<java.nio.file.Path> roots = new CopyOnWriteArrayList<>();
+
+  /** Like the Sentry: a process under another root joins this PID space; the root is recorded. */
+  @Override
+  public SandboxProcess start(ProcessSpec spec, Stdio stdio, java.nio.file.Path root) {
+    roots.add(root);
+    return start(spec, stdio);
+  }
+
   @Override
   public List<Integer> pids() {
     return processes.stream().filter(FakeProcess::isAlive).map(FakeProcess::pid).toList();

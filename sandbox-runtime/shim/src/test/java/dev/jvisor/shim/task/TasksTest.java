@@ -151,6 +151,33 @@ class TasksTest {
   }
 
   @Test
+  void containersJoiningThePodsPidNamespaceShareOneSentryEachUnderItsRoot() throws Exception {
+    String shared = "{\"io.kubernetes.cri.sandbox-id\":\"podA\"}";
+    String joinPid = "\"namespaces\":[{\"type\":\"pid\"}]";
+    String cfg = config("[\"sleep\",\"60\"]", shared)
+        .replace(joinPid, "\"namespaces\":[{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}]");
+    create("a", bundle("a", cfg));
+    create("b", bundle("b", cfg));
+    create("own", bundle("own", config("[\"sleep\",\"60\"]", shared)));
+    assertThat(sandboxes).hasSize(2); // one shared by a and b, one for "own" (private PID namespace)
+    FakeSandbox pod = sandboxes.get(0);
+    assertThat(pod.config.root()).isEqualTo(tmp.resolve("a/rootfs"));
+    tasks.start(StartRequest.newBuilder().setId("a").build());
+    int pidB = tasks.start(StartRequest.newBuilder().setId("b").build()).getPid();
+    assertThat(pidB).isEqualTo(2); // same PID space
+    assertThat(pod.roots).containsExactly(tmp.resolve("a/rootfs"), tmp.resolve("b/rootfs"));
+    tasks.kill(KillRequest.newBuilder().setId("a").setSignal(9).build());
+    tasks.await(WaitRequest.newBuilder().setId("a").build());
+    tasks.delete(DeleteRequest.newBuilder().setId("a").build());
+    assertThat(pod.closed).as("b still uses the pod's Sentry").isFalse();
+    assertThat(pod.processes.get(1).isAlive()).isTrue();
+    tasks.kill(KillRequest.newBuilder().setId("b").setSignal(9).build());
+    tasks.await(WaitRequest.newBuilder().setId("b").build());
+    tasks.delete(DeleteRequest.newBuilder().setId("b").build());
+    assertThat(pod.closed).isTrue();
+  }
+
+  @Test
   void aFailedStartReportsTheCommandsExitCode() throws Exception {
     create("c3", bundle("c3", config("[\"/bin/missing\"]", "{}")));
     assertThatThrownBy(() -> tasks.start(StartRequest.newBuilder().setId("c3").build()))
