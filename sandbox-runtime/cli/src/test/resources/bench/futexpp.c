@@ -12,7 +12,8 @@ static _Atomic int word;
 static int rounds;
 
 static void wait_for(int v) {
-  while (atomic_load(&word) != v) syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, atomic_load(&word) ^ 0, NULL, NULL, 0);
+  int cur; /* sleep only while the word still holds the value just checked, or a wake-up can be lost */
+  while ((cur = atomic_load(&word)) != v) syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, cur, NULL, NULL, 0);
 }
 static void set(int v) {
   atomic_store(&word, v);
