@@ -93,6 +93,19 @@ int main(void) {
   waitpid(c, &st, 0);
   printf("child killed by SIGKILL: %d\n", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 
+  /* job control: SIGSTOP and SIGCONT, seen through waitpid(WUNTRACED | WCONTINUED) */
+  c = fork();
+  if (c == 0) { for (;;) pause(); }
+  kill(c, SIGSTOP);
+  waitpid(c, &st, WUNTRACED);
+  printf("child stopped by SIGSTOP: %d\n", WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+  kill(c, SIGCONT);
+  waitpid(c, &st, WCONTINUED);
+  printf("child continued: %d\n", WIFCONTINUED(st));
+  kill(c, SIGKILL);
+  waitpid(c, &st, 0);
+  printf("then killed: %d\n", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
   /* a thread spinning in user mode is interrupted by a signal sent from another thread */
   signal(SIGUSR1, stop_spin);
   pthread_t t;

@@ -328,8 +328,60 @@ public final class Kernel implements ProcView {
     return tid;
   }
 
+  /** A stop signal's default action: the whole group stops until SIGCONT (or SIGKILL); the parent may wait. */
+  void stopThreadGroup(ThreadGroup tg, int sig) {
+    synchronized (waitLock) {
+      if (tg.stopSignal == 0) {
+        tg.stopSignal = sig;
+        tg.stopUnreported = true;
+        tg.continueUnreported = false;
+        waitLock.notifyAll();
+      }
+    }
+    for (Task t : tg.tasks) {
+      if (t != Task.current()) {
+        t.kickForJobControl();
+      }
+    }
+  }
+
+  /** SIGCONT: resumes a stopped group (whatever its disposition for SIGCONT is). */
+  void continueThreadGroup(ThreadGroup tg) {
+    synchronized (waitLock) {
+      if (tg.stopSignal != 0) {
+        tg.stopSignal = 0;
+        tg.stopUnreported = false;
+        tg.continueUnreported = true;
+        waitLock.notifyAll();
+      }
+    }
+  }
+
+  /** Blocks the calling task while its group is stopped; SIGKILL still ends it. */
+  void waitWhileStopped(Task t) {
+    ThreadGroup tg = t.threadGroup();
+    synchronized (waitLock) {
+      while (tg.stopSignal != 0 && t.killSignal() == 0) {
+        try {
+          waitLock.wait();
+        } catch (InterruptedException e) {
+          // a kill or a signal: re-check
+        }
+      }
+    }
+  }
+
   /** wait4(2)/waitid(2) core: reaps a zombie child matching {@code pid} (-1 any, 0 own group, <-1 group). */
   public long[] waitChild(Task waiter, int pid, boolean noHang) throws ErrnoException {
+    return waitChild(waiter, pid, noHang, false, false);
+  }
+
+  /**
+   * As above; {@code untraced} also reports a child that stopped (status 0x7f | sig << 8, not reaped) and
+   * {@code continued} one that was continued (status 0xffff).
+   */
+  public long[] waitChild(Task waiter, int pid, boolean noHang, boolean untraced, boolean continued)
+      throws ErrnoException {
     ThreadGroup me = waiter.threadGroup();
     synchronized (waitLock) {
       while (true) {
@@ -341,6 +393,14 @@ public final class Kernel implements ProcView {
             continue;
           }
           any = true;
+          if (untraced && c.stopUnreported && !c.zombie) {
+            c.stopUnreported = false;
+            return new long[] {c.pid, 0x7f | (c.stopSignal << 8), 0, 0};
+          }
+          if (continued && c.continueUnreported && !c.zombie) {
+            c.continueUnreported = false;
+            return new long[] {c.pid, 0xffff, 0, 0};
+          }
           if (c.zombie) {
             me.children.remove(c);
             threadGroups.remove(c.pid);
@@ -423,6 +483,9 @@ public final class Kernel implements ProcView {
 
   /** Sends {@code sig} to a process: one of its tasks that does not block it takes it. */
   public void signalThreadGroup(ThreadGroup tg, int sig, int senderPid) {
+    if (sig == Signals.SIGCONT) {
+      continueThreadGroup(tg);
+    }
     if (sig == Signals.SIGKILL) {
       for (Task t : tg.tasks) {
         t.kill(sig);

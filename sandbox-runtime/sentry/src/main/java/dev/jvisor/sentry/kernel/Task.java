@@ -270,8 +270,9 @@ public final class Task {
             ctx[REG_RFLAGS / 8] = ctx[REG_R11 / 8];
             ctx[REG_RAX / 8] = r;
             int sig = nextDeliverable();
+            // Interrupted by a signal with no handler (a stop, an ignored signal) or one with SA_RESTART: restart.
             if (r == -dev.jvisor.host.Errno.EINTR && sig != 0 && restartable(nr)
-                && (sigactions[sig][1] & SignalFrames.SA_RESTART) != 0 && sigactions[sig][0] > 1) {
+                && (sigactions[sig][0] <= 1 || (sigactions[sig][1] & SignalFrames.SA_RESTART) != 0)) {
               ctx[REG_RIP / 8] -= 2; // back onto the SYSCALL instruction, with the number in RAX again
               ctx[REG_RAX / 8] = nr;
             }
@@ -285,7 +286,10 @@ public final class Task {
           }
         }
         case FAULT -> handleFault();
-        case INTERRUPTED -> deliverSignals(null, false);
+        case INTERRUPTED -> {
+          kernel.waitWhileStopped(this); // another task of the group took a stop signal
+          deliverSignals(null, false);
+        }
         case DEAD -> {
           kernel.warn("task " + tid + ": " + vcpu.exitDetail());
           exitGroup(ExitStatus.killed(Signals.SIGSEGV));
@@ -360,6 +364,18 @@ public final class Task {
     }
   }
 
+  /** Makes this task leave the guest (or a blocking wait) so it notices its group stopped. */
+  void kickForJobControl() {
+    Vcpu v = vcpu;
+    if (v != null) {
+      v.kick();
+    }
+    Thread th = thread;
+    if (th != null) {
+      th.interrupt();
+    }
+  }
+
   /** True when a signal that is not blocked waits (blocking syscalls return EINTR). */
   public boolean signalPending() {
     return (pending & ~sigmask) != 0 || killSignal != 0;
@@ -393,9 +409,13 @@ public final class Task {
         pendingInfo[sig] = null;
       }
       long handler = sigactions[sig][0];
-      if (handler == Signals.SIG_IGN || (handler == Signals.SIG_DFL && (Signals.ignoredByDefault(sig)
-          || Signals.stopsByDefault(sig)))) {
-        continue; // job-control stops are not implemented: stop signals are ignored
+      if (sig == Signals.SIGSTOP || (handler == Signals.SIG_DFL && Signals.stopsByDefault(sig))) {
+        kernel.stopThreadGroup(tg, sig);
+        kernel.waitWhileStopped(this);
+        continue;
+      }
+      if (handler == Signals.SIG_IGN || (handler == Signals.SIG_DFL && Signals.ignoredByDefault(sig))) {
+        continue;
       }
       if (handler == Signals.SIG_DFL) {
         exitGroup(ExitStatus.killed(sig));

@@ -35,6 +35,11 @@ public final class ThreadGroup {
   boolean zombie;
   ExitStatus zombieStatus;
 
+  /** Job control, guarded by Kernel.waitLock: stopped by this signal (0 = running), and what wait has yet to see. */
+  int stopSignal;
+  boolean stopUnreported;
+  boolean continueUnreported;
+
   /** ITIMER_REAL: the pending SIGALRM and its interval (ns); guarded by this. */
   java.util.concurrent.ScheduledFuture<?> realTimer;
   long realTimerDeadlineNanos;

@@ -102,8 +102,8 @@ final class ProcessSyscalls {
     t.full("execve", "spp", (k, p, argv, envp, a, b, c) -> execve(k, Args.path(k, p), argv, envp));
     t.partial("execveat", "fsppx", "Paths only (AT_EMPTY_PATH is not supported).",
         (k, dfd, p, argv, envp, fl, c) -> execve(k, Args.at(k, dfd, Args.path(k, p)), argv, envp));
-    t.partial("wait4", "dpxp", "Exited children; stopped/continued children are not reported (no job control "
-        + "yet); rusage is zero.", ProcessSyscalls::wait4);
+    t.partial("wait4", "dpxp", "Exited, stopped (WUNTRACED) and continued (WCONTINUED) children; rusage is zero.",
+        ProcessSyscalls::wait4);
     t.partial("waitid", "ddpxp", "P_ALL, P_PID, P_PGID with WEXITED; as wait4 otherwise.", ProcessSyscalls::waitid);
     t.partial("clone", "xpppx", "Processes copy the address space eagerly (no copy-on-write yet); namespaces "
         + "flags are ignored.", (k, flags, stack, ptid, ctid, tls, f) ->
@@ -152,7 +152,7 @@ final class ProcessSyscalls {
     if ((options & ~(1 | 2 | 8 | 0x40000000 | 0x80000000L | 0x20000000)) != 0) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    long[] r = k.kernel().waitChild(k, (int) pid, (options & 1) != 0);
+    long[] r = k.kernel().waitChild(k, (int) pid, (options & 1) != 0, (options & 2) != 0, (options & 8) != 0);
     if (r == null) {
       return 0;
     }
