@@ -130,6 +130,11 @@ public final class Kernel implements ProcView {
     return syscalls;
   }
 
+  /** Serve short syscalls through the shared request page (PVM; off with --strace, which wants every exit). */
+  public boolean fastSyscalls() {
+    return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");
+  }
+
   public Futexes futexes() {
     return futexes;
   }
@@ -257,6 +262,7 @@ public final class Kernel implements ProcView {
     if (vm) {
       parent.mm().retain();
       mm = parent.mm();
+      parent.addressSpaceShared();
     } else {
       mm = parent.mm().fork();
       if (mm == null) {

@@ -30,10 +30,11 @@ public final class Task {
   private volatile boolean exiting;
   private volatile Thread thread;
   private volatile java.util.concurrent.CountDownLatch vforkDone;
+  private FastPath fastPath;
   private volatile int killSignal;
   private long clearChildTid;
   final long[][] sigactions = new long[Signals.NSIG + 1][4];
-  long sigmask;
+  volatile long sigmask;
   private long pending;
   private final byte[][] pendingInfo = new byte[Signals.NSIG + 1][];
   private long altStackSp;
@@ -52,6 +53,11 @@ public final class Task {
     this.mm = mm;
     this.fds = fds;
     this.cwd = cwd;
+  }
+
+  /** Makes {@code t} the current task of this host thread (the fast-path poller serves on its behalf). */
+  static void bindCurrent(Task t) {
+    CURRENT.set(t);
   }
 
   /** The task whose thread is calling (for /proc/self), or null on a host-only thread. */
@@ -80,6 +86,16 @@ public final class Task {
     this.mm = newMm;
     if (vcpu != null) {
       vcpu.setPageTableRoot(newMm.pageTable().root());
+    }
+    if (fastPath != null) {
+      fastPath.attach(newMm);
+    }
+  }
+
+  /** Another task started sharing this task's address space. */
+  void addressSpaceShared() {
+    if (fastPath != null) {
+      fastPath.disable();
     }
   }
 
@@ -207,6 +223,11 @@ public final class Task {
     try {
       vcpu = kernel.platform().newVcpu();
       vcpu.setPageTableRoot(mm.pageTable().root());
+      if (kernel.fastSyscalls()) {
+        fastPath = new FastPath(this, kernel);
+        fastPath.attach(mm);
+        fastPath.start();
+      }
       setup.run();
       if (killSignal != 0) {
         exitGroup(ExitStatus.killed(killSignal));
@@ -219,6 +240,9 @@ public final class Task {
       }
       exitGroup(ExitStatus.killed(Signals.SIGSEGV));
     } finally {
+      if (fastPath != null) {
+        fastPath.stop();
+      }
       kernel.taskExited(this);
       if (vcpu != null) {
         vcpu.close();
@@ -240,7 +264,13 @@ public final class Task {
     SyscallTable table = kernel.syscalls();
     Strace strace = kernel.config().strace() ? new Strace(kernel, table) : null;
     while (!exiting) {
+      if (fastPath != null) {
+        fastPath.enterGuest();
+      }
       ExitKind k = vcpu.run();
+      if (fastPath != null) {
+        fastPath.leaveGuest();
+      }
       if (killSignal != 0) {
         exitGroup(ExitStatus.killed(killSignal));
         return;
@@ -287,8 +317,13 @@ public final class Task {
         }
         case FAULT -> handleFault();
         case INTERRUPTED -> {
+          if (fastPath != null) {
+            fastPath.serveHandoff();
+          }
           kernel.waitWhileStopped(this); // another task of the group took a stop signal
-          deliverSignals(null, false);
+          if (!kernel.platform().inSyscallTrampoline(vcpu.reg(REG_RIP))) {
+            deliverSignals(null, false);
+          } // else: mid fast-path syscall; the pending signal makes the next one exit, and is delivered then
         }
         case DEAD -> {
           kernel.warn("task " + tid + ": " + vcpu.exitDetail());

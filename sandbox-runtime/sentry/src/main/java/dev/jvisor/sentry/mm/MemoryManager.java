@@ -541,6 +541,11 @@ public final class MemoryManager {
     return null;
   }
 
+  /** How many tasks use this address space. */
+  public int users() {
+    return users.get();
+  }
+
   /** Another task shares this address space (CLONE_VM). */
   public void retain() {
     users.incrementAndGet();

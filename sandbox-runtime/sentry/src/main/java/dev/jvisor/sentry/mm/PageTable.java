@@ -19,6 +19,13 @@ public final class PageTable {
   private final PhysicalMemory memory;
   private final long root;
   private int tablePages = 1;
+  /** Frames the platform mapped into this address space for its own use (the syscall request page). */
+  private final java.util.List<Long> ownedFrames = new java.util.ArrayList<>();
+
+  /** Frees {@code gpa} together with this table. */
+  public void own(long gpa) {
+    ownedFrames.add(gpa);
+  }
 
   public PageTable(PhysicalMemory memory) {
     this.memory = memory;
@@ -119,6 +126,10 @@ public final class PageTable {
         freeTree(e & PTE_ADDR_MASK, 2);
       }
     }
+    for (long f : ownedFrames) {
+      memory.freeFrame(f);
+    }
+    ownedFrames.clear();
     memory.freeFrame(root);
   }
 

@@ -122,6 +122,25 @@ public final class PhysicalMemory implements AutoCloseable {
     return chunk(gpa).getInt((int) (gpa % CHUNK));
   }
 
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteBufferViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** A 4-byte-aligned int read with acquire semantics (memory shared with a running vCPU). */
+  public int getIntAcquire(long gpa) {
+    checkRange(gpa, 4);
+    return (int) INTS.getAcquire(chunk(gpa), (int) (gpa % CHUNK));
+  }
+
+  public void setIntRelease(long gpa, int v) {
+    checkRange(gpa, 4);
+    INTS.setRelease(chunk(gpa), (int) (gpa % CHUNK), v);
+  }
+
+  public boolean compareAndSetInt(long gpa, int expected, int v) {
+    checkRange(gpa, 4);
+    return INTS.compareAndSet(chunk(gpa), (int) (gpa % CHUNK), expected, v);
+  }
+
   public byte getByte(long gpa) {
     checkRange(gpa, 1);
     return chunk(gpa).get((int) (gpa % CHUNK));

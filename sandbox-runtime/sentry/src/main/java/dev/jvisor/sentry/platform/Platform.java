@@ -16,6 +16,17 @@ public interface Platform extends AutoCloseable {
    */
   PageTable newPageTable();
 
+  /**
+   * Guest-physical address of the syscall request page mapped into {@code pt} (the shared-page fast path), or -1
+   * where the platform has none (hardware flavour).
+   */
+  long requestPage(PageTable pt);
+
+  /** True if {@code rip} lies in the platform's syscall trampoline (a task interrupted mid-syscall). */
+  default boolean inSyscallTrampoline(long rip) {
+    return false;
+  }
+
   /** Lowest user address the platform reserves at the top of the user half: user mappings stay below it. */
   long userLimit();
 

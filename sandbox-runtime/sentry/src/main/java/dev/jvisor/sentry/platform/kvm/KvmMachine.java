@@ -31,6 +31,7 @@ public final class KvmMachine implements Platform {
   private final PhysicalMemory memory;
   private final PageTable kernelTemplate;
   private final long trampolineGpa;
+  private int slowStoreOffset;
   private final long scratch;
   private final byte[] cpuid;
   private final AtomicInteger nextVcpu = new AtomicInteger();
@@ -80,8 +81,10 @@ public final class KvmMachine implements Platform {
       memory.putLong(idt + 16L * v + 8, gate[1]);
     }
     trampolineGpa = frame();
-    byte[] tramp = GuestCode.pvmTrampolinePage(Layout.EXIT_VA - Layout.TRAMPOLINE_VA);
-    memory.write(trampolineGpa, tramp, 0, tramp.length);
+    var tramp = dev.jvisor.sentry.arch.FastTrampoline.assemble(Layout.TRAMPOLINE_VA, Layout.REQUEST_VA,
+        Layout.EXIT_VA);
+    memory.write(trampolineGpa, tramp.page(), 0, tramp.page().length);
+    slowStoreOffset = tramp.slowStoreOffset();
   }
 
   private long frame() {
@@ -148,12 +151,36 @@ public final class KvmMachine implements Platform {
     pt.shareTopLevel(kernelTemplate, Layout.KERNEL_PML4_INDEX);
     pt.map(Layout.TRAMPOLINE_VA, trampolineGpa | PTE_P | PTE_U);
     pt.map(Layout.EXIT_VA, Layout.EXIT_GPA | PTE_P | PTE_W | PTE_U | PTE_NX);
+    if (flavour == Flavour.PVM) {
+      long req = frame();
+      pt.map(Layout.REQUEST_VA, req | PTE_P | PTE_W | PTE_U | PTE_NX);
+      pt.own(req);
+    }
     return pt;
   }
 
   @Override
+  public long requestPage(PageTable pt) {
+    if (flavour != Flavour.PVM) {
+      return -1;
+    }
+    long pte = pt.lookup(Layout.REQUEST_VA);
+    return (pte & PTE_P) == 0 ? -1 : pte & dev.jvisor.sentry.arch.X86.PTE_ADDR_MASK;
+  }
+
+  @Override
+  public boolean inSyscallTrampoline(long rip) {
+    return rip >= Layout.TRAMPOLINE_VA && rip < Layout.TRAMPOLINE_VA + dev.jvisor.sentry.arch.X86.PAGE_SIZE;
+  }
+
+  /** Where the trampoline's exiting store is (RIP at its MMIO exit is there or just after it). */
+  int slowStoreOffset() {
+    return slowStoreOffset;
+  }
+
+  @Override
   public long userLimit() {
-    return Layout.TRAMPOLINE_VA;
+    return Layout.REQUEST_VA;
   }
 
   @Override

@@ -192,8 +192,8 @@ final class KvmVcpu implements Vcpu {
           long addr = run.getLong(RUN_MMIO_PHYS_ADDR);
           boolean write = run.get(RUN_MMIO_IS_WRITE) != 0;
           long rip = reg(REG_RIP);
-          if (addr == Layout.EXIT_GPA && write && (rip == Layout.TRAMPOLINE_VA
-              || rip == Layout.TRAMPOLINE_VA + GuestCode.PVM_STORE_LENGTH)) {
+          long store = Layout.TRAMPOLINE_VA + machine.slowStoreOffset();
+          if (addr == Layout.EXIT_GPA && write && (rip == store || rip == store + GuestCode.PVM_STORE_LENGTH)) {
             return ExitKind.SYSCALL;
           }
           // Any other access to the exit page is the program poking at it: a segfault, as on Linux.

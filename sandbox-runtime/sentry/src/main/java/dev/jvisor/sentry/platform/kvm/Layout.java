@@ -21,6 +21,8 @@ final class Layout {
   /** The syscall trampoline (user, read-only, executable) and the exit page just above it, top of the user half. */
   static final long TRAMPOLINE_VA = 0x7fff_ffff_d000L;
   static final long EXIT_VA = TRAMPOLINE_VA + 0x1000;
+  /** The syscall request page (user read/write) shared by a task and its host poller: below the trampoline. */
+  static final long REQUEST_VA = TRAMPOLINE_VA - 0x2000;
   /** Guest-physical address with no memslot: stores to it exit with KVM_EXIT_MMIO. Below any MAXPHYADDR >= 39. */
   static final long EXIT_GPA = 1L << 38;
 }
