@@ -106,6 +106,18 @@ class DoCommandIT {
   }
 
   @Test
+  void shortSyscallsTakeTheSharedPageWithoutAnExitOnPvm() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/sys/module/kvm_pvm")), "the fast path is PVM-only");
+    Runs.Result r = Runs.sandboxed(CWD, List.of("--debug"), "/usr/bin/python3", "-c",
+        "import os\nfor _ in range(2000): os.getppid()\nprint(os.getppid())");
+    assertThat(r.stdout()).isEqualTo("0\n");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("request page \\(no VM exit\\): (\\d+)")
+        .matcher(r.stderr());
+    assertThat(m.find()).as(r.stderr()).isTrue();
+    assertThat(Long.parseLong(m.group(1))).isGreaterThan(1000);
+  }
+
+  @Test
   void straceDecodesSyscalls() throws Exception {
     Runs.Result r = Runs.sandboxed(CWD, List.of("--strace"), "/bin/busybox", "cat", "/etc/hostname");
     assertThat(r.exit()).isZero();

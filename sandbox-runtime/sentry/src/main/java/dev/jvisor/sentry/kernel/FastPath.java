@@ -137,6 +137,7 @@ final class FastPath {
         memory.getLong(p + ARGS + 40));
     memory.putLong(p + RESULT, r);
     memory.setIntRelease(p + STATE, DONE);
+    task.kernel().fastSyscallsServed.increment();
   }
 
   /** On the task thread after an interrupt: runs a request the poller claimed but could not serve itself. */

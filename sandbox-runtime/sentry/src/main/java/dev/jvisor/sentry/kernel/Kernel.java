@@ -130,6 +130,9 @@ public final class Kernel implements ProcView {
     return syscalls;
   }
 
+  /** Syscalls served through the request page without a VM exit (reported by --debug at the end). */
+  final java.util.concurrent.atomic.LongAdder fastSyscallsServed = new java.util.concurrent.atomic.LongAdder();
+
   /** Serve short syscalls through the shared request page (PVM; off with --strace, which wants every exit). */
   public boolean fastSyscalls() {
     return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");

@@ -137,6 +137,9 @@ final class SandboxImpl implements Sandbox {
       return;
     }
     closed = true;
+    if (kernel.config().debug()) {
+      kernel.warn("syscalls served through the shared request page (no VM exit): " + kernel.fastSyscallsServed.sum());
+    }
     kernel.shutdown();
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
     while (kernel.runningThreads.get() > 0 && System.nanoTime() < deadline) {

@@ -61,6 +61,36 @@ class GuestCodeTest {
   }
 
   @Test
+  void fastTrampolineChecksTheEnableFlagThenExitsThroughTheStoreAtItsSlowLabel() {
+    long base = 0x7fffffffd000L;
+    long req = base - 0x2000;
+    long exit = base + 0x1000;
+    FastTrampoline.Code c = FastTrampoline.assemble(base, req, exit);
+    byte[] p = c.page();
+    // cmp dword [rip+d], 0 with d naming the ENABLED word
+    assertThat(u8(p, 0)).isEqualTo(0x83);
+    assertThat(u8(p, 1)).isEqualTo(0x3D);
+    assertThat(base + 7 + rel32(p, 2)).isEqualTo(req + FastTrampoline.ENABLED);
+    assertThat(u8(p, 6)).isZero();
+    // je slow (near form) right after it
+    assertThat(u8(p, 7)).isEqualTo(0x0F);
+    assertThat(u8(p, 8)).isEqualTo(0x84);
+    assertThat(13 + rel32(p, 9)).isEqualTo(c.slowStoreOffset());
+    // slow: mov [rip+d], al into the exit page; jmp rcx; then int3 padding
+    int s = c.slowStoreOffset();
+    assertThat(u8(p, s)).isEqualTo(0x88);
+    assertThat(u8(p, s + 1)).isEqualTo(0x05);
+    assertThat(base + s + 6 + rel32(p, s + 2)).isEqualTo(exit);
+    assertThat(u8(p, s + 6)).isEqualTo(0xFF);
+    assertThat(u8(p, s + 7)).isEqualTo(0xE1);
+    assertThat(u8(p, s + 8)).isEqualTo(0xCC);
+    // the fast return restores RFLAGS below the red zone: lea rsp,[rsp-128]; push r11; popfq; lea rsp,[rsp+128]
+    String hex = java.util.HexFormat.of().formatHex(p, 0, s);
+    assertThat(hex).contains("488d642480" + "4153" + "9d" + "488da42480000000" + "ffe1");
+    assertThat(hex).contains("f00fb10d"); // lock cmpxchg [rip+d], ecx: the retract
+  }
+
+  @Test
   void descriptorsEncodeBaseLimitAndType() {
     long[] tss = Segments.tssDescriptor(0xffffec0000100000L);
     assertThat(tss[0] & 0xFFFF).isEqualTo(103);
