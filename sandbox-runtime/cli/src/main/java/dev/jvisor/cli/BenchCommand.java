@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jvisor bench exit}: the platform's bare syscall round trip, for docs/benchmarks.md. */
-@Command(name = "bench", description = "Measure the platform's bare syscall round trip (guest SYSCALL -> Java -> "
-    + "guest, empty handler).")
+@Command(name = "bench", description = "Measure the platform's bare syscall round trips (guest SYSCALL -> Java -> "
+    + "guest, empty handler): through a VM exit, and through the shared request page.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-n", "--iterations"}, defaultValue = "20000", description = "Round trips (default ${DEFAULT-VALUE}).")
   int iterations;
@@ -27,6 +27,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     double ns = ExitBench.nanosPerSyscall(iterations);
     System.out.printf("platform %s%nbare_syscall_exit_ns %.0f%n", Flavour.detect().name().toLowerCase(), ns);
+    double shared = ExitBench.nanosPerSharedPageSyscall(iterations * 10);
+    if (!Double.isNaN(shared)) {
+      System.out.printf("bare_shared_page_ns %.0f%n", shared);
+    }
     return 0;
   }
 }
