@@ -17,6 +17,7 @@ import java.util.Map;
  *
  * <pre>
  *   cmp dword [req+ENABLED], 0 ; je slow
+ *   cmp rax, 511 ; ja slow ; bt [req+SERVED_MAP], rax ; jnc slow   ; only numbers the host serves here
  *   mov [req+NR], rax ; mov [req+A0..A5], rdi rsi rdx r10 r8 r9 ; mov [req+RCX], rcx
  *   mov dword [req+SPIN], SPIN ; mov dword [req+STATE], REQUEST
  * wait:  pause ; cmp dword [req+STATE], DONE ; je done ; dec dword [req+SPIN] ; jnz wait
@@ -30,11 +31,24 @@ import java.util.Map;
  */
 public final class FastTrampoline {
   public static final int STATE = 0, ENABLED = 4, SPIN_COUNT = 8, NR = 16, ARGS = 24, RESULT = 72, SAVED_RCX = 80;
+  /** 512-bit map of the syscall numbers the host serves here; others go straight to the exit. */
+  public static final int SERVED_MAP = 128, MAX_NR = 511;
   public static final int IDLE = 0, REQUEST = 1, SERVING = 2, DONE = 3;
   /** PAUSE rounds before the guest gives up on the fast path (~10 us on current cores). */
   public static final int SPIN = 300;
 
   private FastTrampoline() {}
+
+  /** The SERVED_MAP bytes for the given syscall numbers. */
+  public static byte[] servedMap(boolean[] served) {
+    byte[] map = new byte[(MAX_NR + 1) / 8];
+    for (int nr = 0; nr < served.length && nr <= MAX_NR; nr++) {
+      if (served[nr]) {
+        map[nr / 8] |= (byte) (1 << (nr % 8));
+      }
+    }
+    return map;
+  }
 
   /** The assembled page and where its exiting store is. */
   public record Code(byte[] page, int slowStoreOffset) {}
@@ -121,6 +135,11 @@ public final class FastTrampoline {
     Asm a = new Asm(base, req, exit);
     a.rip(req + ENABLED, new int[] {0}, 0x83, 0x3D);                 // cmp dword [ENABLED], 0
     a.jcc(0x84, "slow");                                            // je slow
+    a.bytes(0x48, 0x3D);                                             // cmp rax, MAX_NR
+    a.int32(MAX_NR);
+    a.jcc(0x87, "slow");                                             // ja slow (unsigned: negatives too)
+    a.rip(req + SERVED_MAP, NONE, 0x48, 0x0F, 0xA3, 0x05);           // bt [SERVED_MAP], rax
+    a.jcc(0x83, "slow");                                             // jnc slow
     a.rip(req + NR, NONE, 0x48, 0x89, 0x05);                         // mov [NR], rax
     a.rip(req + ARGS, NONE, 0x48, 0x89, 0x3D);                       // mov [A0], rdi
     a.rip(req + ARGS + 8, NONE, 0x48, 0x89, 0x35);                   // mov [A1], rsi

@@ -57,6 +57,8 @@ final class FastPath {
     long p = task.kernel().platform().requestPage(mm.pageTable());
     page = p;
     if (p >= 0) {
+      byte[] map = servedMap(SERVED);
+      memory.write(p + SERVED_MAP, map, 0, map.length);
       memory.setIntRelease(p + ENABLED, mm.users() == 1 ? 1 : 0);
     }
   }

@@ -76,6 +76,14 @@ class GuestCodeTest {
     assertThat(u8(p, 7)).isEqualTo(0x0F);
     assertThat(u8(p, 8)).isEqualTo(0x84);
     assertThat(13 + rel32(p, 9)).isEqualTo(c.slowStoreOffset());
+    // cmp rax, 511; ja slow; bt [rip+d], rax (d naming the served-syscall bitmap); jnc slow
+    assertThat(new int[] {u8(p, 13), u8(p, 14), u8(p, 15), u8(p, 16)}).containsExactly(0x48, 0x3D, 0xFF, 0x01);
+    assertThat(new int[] {u8(p, 19), u8(p, 20)}).containsExactly(0x0F, 0x87);
+    assertThat(25 + rel32(p, 21)).isEqualTo(c.slowStoreOffset());
+    assertThat(new int[] {u8(p, 25), u8(p, 26), u8(p, 27), u8(p, 28)}).containsExactly(0x48, 0x0F, 0xA3, 0x05);
+    assertThat(base + 33 + rel32(p, 29)).isEqualTo(req + FastTrampoline.SERVED_MAP);
+    assertThat(new int[] {u8(p, 33), u8(p, 34)}).containsExactly(0x0F, 0x83);
+    assertThat(39 + rel32(p, 35)).isEqualTo(c.slowStoreOffset());
     // slow: mov [rip+d], al into the exit page; jmp rcx; then int3 padding
     int s = c.slowStoreOffset();
     assertThat(u8(p, s)).isEqualTo(0x88);
