@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 
 /**
  * The only guest code jvisor supplies: 32 IDT stubs plus their common tail (ring 0), the PVM syscall trampoline
- * (ring 3) and the hardware-KVM syscall stub (ring 0). Every byte is listed here and checked by GuestCodeTest.
+ * ({@link FastTrampoline}, ring 3) and the hardware-KVM syscall stub (ring 0). Every byte is listed here and checked by GuestCodeTest.
  *
  * <p>IDT stub for vector v (16-byte slots so the host can compute any stub's address):
  * <pre>
@@ -19,13 +19,7 @@ import java.nio.ByteOrder;
  *   48 CF        iretq           ; resume the (possibly host-edited) user context
  * </pre>
  *
- * <p>PVM trampoline (LSTAR; SYSCALL stays in ring 3 on PVM, so this page is user-executable and read-only):
- * <pre>
- *   88 05 rel32  mov [rip+rel32], al ; store into the exit page, whose PTE names a guest-physical address with no
- *                                    ; memslot: KVM_EXIT_MMIO. The host serves the syscall and writes RAX, RIP
- *                                    ; (= the return address) and RFLAGS through the synced registers.
- *   FF E1        jmp rcx             ; reached only if a hypervisor completes the store without taking our RIP
- * </pre>
+ * <p>The PVM trampoline (LSTAR; SYSCALL stays in ring 3 on PVM) is {@link FastTrampoline}.
  *
  * <p>Hardware-KVM syscall stub (LSTAR in ring 0; cannot run on PVM machines, so only its bytes are tested):
  * <pre>
@@ -71,26 +65,6 @@ public final class GuestCode {
 
   /** Offset of the "add rsp, 16" after the common tail's OUT: where RIP rests while the host handles a fault. */
   public static final int COMMON_RESUME_OFFSET = COMMON_OFFSET + 2;
-
-  /**
-   * The PVM trampoline page. {@code exitPageDelta} is the exit page's address minus the trampoline page's
-   * (the exit page is mapped right after it, so normally one page).
-   */
-  public static byte[] pvmTrampolinePage(long exitPageDelta) {
-    ByteBuffer b = ByteBuffer.allocate((int) X86.PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < b.capacity(); i++) {
-      b.put(i, INT3);
-    }
-    b.position(0);
-    b.put((byte) 0x88).put((byte) 0x05);
-    long rel = exitPageDelta - 6;
-    if (rel != (int) rel) {
-      throw new IllegalArgumentException("exit page too far from the trampoline: " + exitPageDelta);
-    }
-    b.putInt((int) rel);
-    b.put((byte) 0xFF).put((byte) 0xE1);
-    return b.array();
-  }
 
   /** Length of the PVM trampoline's exiting store, so the host knows where RIP may rest after the exit. */
   public static final int PVM_STORE_LENGTH = 6;

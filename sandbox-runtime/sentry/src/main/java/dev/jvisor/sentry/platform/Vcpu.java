@@ -36,9 +36,6 @@ public interface Vcpu extends AutoCloseable {
   /** Switches the address space this vCPU runs with (CR3). */
   void setPageTableRoot(long gpa);
 
-  /** Forgets every cached translation (after mappings were removed or lost permissions). */
-  void flushTranslations();
-
   long fsBase();
 
   void setFsBase(long base);

@@ -50,17 +50,6 @@ class GuestCodeTest {
   }
 
   @Test
-  void pvmTrampolineStoresIntoTheExitPageThenJumpsBack() {
-    byte[] page = GuestCode.pvmTrampolinePage(4096);
-    assertThat(u8(page, 0)).isEqualTo(0x88);
-    assertThat(u8(page, 1)).isEqualTo(0x05);
-    assertThat(GuestCode.PVM_STORE_LENGTH + rel32(page, 2)).isEqualTo(4096);
-    assertThat(u8(page, 6)).isEqualTo(0xFF);
-    assertThat(u8(page, 7)).isEqualTo(0xE1);
-    assertThat(u8(page, 8)).isEqualTo(0xCC);
-  }
-
-  @Test
   void fastTrampolineChecksTheEnableFlagThenExitsThroughTheStoreAtItsSlowLabel() {
     long base = 0x7fffffffd000L;
     long req = base - 0x2000;

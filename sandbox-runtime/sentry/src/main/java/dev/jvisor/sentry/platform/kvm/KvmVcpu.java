@@ -331,18 +331,6 @@ final class KvmVcpu implements Vcpu {
     }
   }
 
-  /**
-   * Drops every cached translation of this vCPU: CR3 is written back with its PWT bit toggled, which KVM sees as
-   * a new root (a full MMU context reset), used when a whole address space changes at once (execve) rather than page by page.
-   */
-  @Override
-  public void flushTranslations() {
-    freshSregs();
-    long cr3 = run.getLong(S + SREG_CR3);
-    run.putLong(S + SREG_CR3, cr3 ^ X86.PTE_PWT);
-    dirty |= KVM_SYNC_X86_SREGS;
-  }
-
   @Override
   public long fsBase() {
     freshSregs();
@@ -388,11 +376,6 @@ final class KvmVcpu implements Vcpu {
     kicked = true;
     run.put(RUN_IMMEDIATE_EXIT, (byte) 1);
     LibC.pthread_kill(thread, LibC.SIG_KICK);
-  }
-
-  /** Rebinds this vCPU to the calling thread (a vCPU handed to another task thread). */
-  void bindToCurrentThread() {
-    thread = LibC.pthread_self();
   }
 
   /** The task is done with this vCPU: back to the machine's pool. */
