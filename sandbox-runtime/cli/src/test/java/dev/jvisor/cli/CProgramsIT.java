@@ -21,7 +21,7 @@ class CProgramsIT {
   static void compile() throws Exception {
     assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
     dir = Files.createTempDirectory("jvisor-c");
-    for (String name : List.of("mm", "fileio", "timerlimits", "nullptr")) {
+    for (String name : List.of("mm", "fileio", "timerlimits", "nullptr", "forkmem")) {
       Path src = dir.resolve(name + ".c");
       try (InputStream in = CProgramsIT.class.getResourceAsStream("/c/" + name + ".c")) {
         Files.copy(in, src);
@@ -47,7 +47,7 @@ class CProgramsIT {
 
   @ParameterizedTest
   @CsvSource({"mm,dynamic", "mm,static", "fileio,dynamic", "fileio,static", "timerlimits,dynamic",
-      "timerlimits,static"})
+      "timerlimits,static", "forkmem,dynamic", "forkmem,static"})
   void printsTheSameAsNatively(String program, String linkage) throws Exception {
     String exe = dir.resolve(program + "-" + linkage).toString();
     String scratch = "/tmp/jvisor-c-scratch-" + program + "-" + linkage;

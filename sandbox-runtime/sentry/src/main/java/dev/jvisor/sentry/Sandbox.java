@@ -30,7 +30,10 @@ public interface Sandbox extends AutoCloseable {
 
   SandboxConfig config();
 
-  /** Guest memory in use right now, in bytes (page tables, process memory, platform structures); -1 if unknown. */
+  /**
+   * Guest memory in use right now, in bytes (page tables, process memory, platform structures; not file pages
+   * only the page cache holds, which are given back on demand); -1 if unknown.
+   */
   default long guestMemoryInUse() {
     return -1;
   }

@@ -12,9 +12,17 @@ import java.util.concurrent.locks.LockSupport;
  * spins only while syscalls keep coming ({@link #IDLE_NANOS}); then it parks, and the guest's next request times
  * out into the ordinary exit, whose return wakes the poller again. Blocking syscalls, anything touching
  * registers, and requests made while a signal is pending are left to the exit path.
+ *
+ * <p>A poller costs a core while it spins, and on a small machine that core is the one another task needed: two
+ * tasks ping-ponging through a pipe or a futex ran 30-100% slower with pollers spinning beside them. So the page
+ * is open (ENABLED = 1) and the poller woken on guest entry only while it is worth it: after {@link
+ * #USELESS_STAYS} guest stays in a row in which it served nothing, the page closes and the guest takes the exit at
+ * once, until the task thread sees, through an exit, a syscall the poller would have served.
  */
 final class FastPath {
   private static final long IDLE_NANOS = 200_000;
+  /** Guest stays without a served request before the page closes. */
+  private static final int USELESS_STAYS = 8;
   private static final boolean[] SERVED = new boolean[512];
 
   static {
@@ -35,6 +43,13 @@ final class FastPath {
   private volatile boolean inGuest;
   private volatile boolean stopped;
   private volatile boolean handoff;
+  /** The address space has this one task (one request page per address space). */
+  private volatile boolean enabled;
+  private volatile long served;
+  // Task thread only: whether the page is open (what ENABLED says), the count at entry, the run of useless stays.
+  private boolean open;
+  private long servedAtEntry;
+  private int uselessStays;
 
   FastPath(Task task, Kernel kernel) {
     this.task = task;
@@ -56,15 +71,19 @@ final class FastPath {
   synchronized void attach(MemoryManager mm) {
     long p = task.kernel().platform().requestPage(mm.pageTable());
     page = p;
+    enabled = p >= 0 && mm.users() == 1;
+    open = enabled;
+    uselessStays = 0;
     if (p >= 0) {
       byte[] map = servedMap(SERVED);
       memory.write(p + SERVED_MAP, map, 0, map.length);
-      memory.setIntRelease(p + ENABLED, mm.users() == 1 ? 1 : 0);
+      memory.setIntRelease(p + ENABLED, open ? 1 : 0);
     }
   }
 
   /** Another task now shares the address space: both fall back to exits (one request page per mm). */
-  void disable() {
+  synchronized void disable() {
+    enabled = false;
     long p = page;
     if (p >= 0) {
       memory.setIntRelease(p + ENABLED, 0);
@@ -73,11 +92,37 @@ final class FastPath {
 
   void enterGuest() {
     inGuest = true;
-    LockSupport.unpark(thread);
+    if (open) {
+      servedAtEntry = served;
+      LockSupport.unpark(thread);
+    }
   }
 
   void leaveGuest() {
     inGuest = false;
+    if (open && served == servedAtEntry && ++uselessStays >= USELESS_STAYS) {
+      setOpen(false);
+    } else if (served != servedAtEntry) {
+      uselessStays = 0;
+    }
+  }
+
+  /** The task thread took syscall {@code nr} through an exit: one the poller would have served reopens the page. */
+  void exited(int nr) {
+    if (eligible(nr)) {
+      uselessStays = 0;
+      if (!open && enabled) {
+        setOpen(true);
+      }
+    }
+  }
+
+  private synchronized void setOpen(boolean value) {
+    long p = page;
+    open = value && enabled;
+    if (p >= 0 && (enabled || !value)) {
+      memory.setIntRelease(p + ENABLED, open ? 1 : 0);
+    }
   }
 
   synchronized void stop() {
@@ -139,6 +184,7 @@ final class FastPath {
         memory.getLong(p + ARGS + 40));
     memory.putLong(p + RESULT, r);
     memory.setIntRelease(p + STATE, DONE);
+    served++;
     task.kernel().fastSyscallsServed.increment();
   }
 

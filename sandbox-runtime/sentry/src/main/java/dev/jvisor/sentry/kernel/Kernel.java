@@ -132,6 +132,9 @@ public final class Kernel implements ProcView {
 
   /** Syscalls served through the request page without a VM exit (reported by --debug at the end). */
   final java.util.concurrent.atomic.LongAdder fastSyscallsServed = new java.util.concurrent.atomic.LongAdder();
+  /** VM exits by kind, for --debug's account of where a run's time went. */
+  final java.util.concurrent.atomic.LongAdder syscallExits = new java.util.concurrent.atomic.LongAdder();
+  final java.util.concurrent.atomic.LongAdder faultExits = new java.util.concurrent.atomic.LongAdder();
 
   /** Serve short syscalls through the shared request page (PVM; off with --strace, which wants every exit). */
   public boolean fastSyscalls() {
@@ -210,7 +213,7 @@ public final class Kernel implements ProcView {
       // CLONE_CHILD_CLEARTID: pthread_join waits on this futex.
       if (t.mm().writeInt(ctid, 0) >= 0) {
         try {
-          futexes.wake(t.mm(), ctid, 1, -1);
+          futexes.wake(t.mm(), ctid, true, 1, -1);
         } catch (ErrnoException e) {
           // misaligned address: nothing to wake
         }
@@ -602,7 +605,8 @@ public final class Kernel implements ProcView {
 
   @Override
   public long memUsedBytes() {
-    return (long) platform.memory().framesInUse() * 4096;
+    var m = platform.memory();
+    return (long) (m.framesInUse() - m.pageCache().reclaimableFrames()) * 4096;
   }
 
   /** /proc/[pid]/maps lines for a VMA list. */

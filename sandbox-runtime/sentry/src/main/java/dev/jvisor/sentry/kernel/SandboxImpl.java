@@ -139,6 +139,7 @@ final class SandboxImpl implements Sandbox {
     closed = true;
     if (kernel.config().debug()) {
       kernel.warn("syscalls served through the shared request page (no VM exit): " + kernel.fastSyscallsServed.sum());
+      kernel.warn("VM exits: " + kernel.syscallExits.sum() + " syscalls, " + kernel.faultExits.sum() + " faults");
     }
     kernel.shutdown();
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();

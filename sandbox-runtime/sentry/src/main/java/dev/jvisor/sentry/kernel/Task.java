@@ -278,6 +278,10 @@ public final class Task {
       switch (k) {
         case SYSCALL -> {
           int nr = (int) vcpu.reg(REG_RAX);
+          kernel.syscallExits.increment();
+          if (fastPath != null) {
+            fastPath.exited(nr);
+          }
           long a0 = vcpu.reg(REG_RDI);
           long a1 = vcpu.reg(REG_RSI);
           long a2 = vcpu.reg(REG_RDX);
@@ -315,7 +319,10 @@ public final class Task {
             deliverSignals(null, false);
           }
         }
-        case FAULT -> handleFault();
+        case FAULT -> {
+          kernel.faultExits.increment();
+          handleFault();
+        }
         case INTERRUPTED -> {
           if (fastPath != null) {
             fastPath.serveHandoff();

@@ -22,12 +22,22 @@ import java.util.TreeMap;
  * mmap time (a fault costs ~40 us on PVM, far more than filling a PTE); large ones fill on demand,
  * {@link #FAULT_AROUND} pages per fault. Every guest address handed to the copy methods is checked against the
  * VMAs and their protections: a bad pointer yields -EFAULT, never a host error.
+ *
+ * <p>fork shares frames instead of copying them: private pages become read-only and copy-on-write ({@link
+ * #PTE_COW}) in both address spaces, MAP_SHARED anonymous pages stay writable and shared. A write fault on a COW
+ * page copies it only if another mapping still references the frame. Most forks are followed by an exec that
+ * throws the copy away, so the child touches a few pages and the parent a few dozen; copying every page had made
+ * the frees of an exec'd-over copy the largest cost of fork+exec.
  */
 public final class MemoryManager {
   public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
       MAP_GROWSDOWN = 0x100, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000;
   public static final long EAGER_LIMIT = 1 << 20;
   public static final int FAULT_AROUND = 16;
+  /** Fault-around for file pages the page cache holds. */
+  public static final int FILE_FAULT_AROUND = 64;
+  /** Software-available PTE bit (the MMU ignores it): the frame is shared copy-on-write, W stays clear. */
+  public static final long PTE_COW = 1L << 9;
   /** Lowest address mmap hands out without MAP_FIXED (Linux's mmap_min_addr is 64K). */
   public static final long MMAP_MIN = 0x10000;
 
@@ -115,7 +125,8 @@ public final class MemoryManager {
     Vma vma = new Vma(start, start + len, prot, shared, file, offset, name, (flags & MAP_GROWSDOWN) != 0);
     vmas.put(start, vma);
     merge(start, start + len);
-    if (prot != 0 && (len <= EAGER_LIMIT || (flags & MAP_POPULATE) != 0)) {
+    // Shared anonymous memory is populated at once so that every page has its frame before a fork shares it.
+    if (prot != 0 && (len <= EAGER_LIMIT || (flags & MAP_POPULATE) != 0 || shared)) {
       for (long va = start; va < start + len; va += PAGE_SIZE) {
         if (!populate(vma, va)) {
           unmapRange(start, start + len);
@@ -150,20 +161,42 @@ public final class MemoryManager {
     if ((pageTable.lookup(va) & PTE_ADDR_MASK) != 0) {
       return true; // present, or parked behind PROT_NONE
     }
+    Object key = vma.file != null && !vma.shared ? vma.file.pageCacheKey() : null;
+    long offset = vma.file == null ? 0 : vma.fileOffset + (va - vma.start);
+    if (key != null) {
+      long cached = memory.pageCache().lookup(key, offset);
+      if (cached >= 0) {
+        pageTable.map(va, cached | pteBits(vma.prot, true));
+        return true;
+      }
+    }
     long frame = memory.allocateFrame();
     if (frame < 0) {
       return false;
     }
     if (vma.file != null) {
-      vma.file.readInto(vma.fileOffset + (va - vma.start), memory.hostAddress(frame), (int) PAGE_SIZE);
+      vma.file.readInto(offset, memory.hostAddress(frame), (int) PAGE_SIZE);
+    }
+    if (key != null) {
+      // Shared with the cache (and every other process mapping the page): copy-on-write from the first map.
+      frame = memory.pageCache().insert(key, offset, frame);
+      pageTable.map(va, frame | pteBits(vma.prot, true));
+      return true;
     }
     pageTable.map(va, frame | pteBits(vma.prot));
     return true;
   }
 
   private static long pteBits(int prot) {
+    return pteBits(prot, false);
+  }
+
+  /** Leaf bits for {@code prot}; a copy-on-write page never gets W until the write fault breaks the sharing. */
+  private static long pteBits(int prot, boolean cow) {
     long bits = PTE_P | PTE_U;
-    if ((prot & Vma.PROT_WRITE) != 0) {
+    if (cow) {
+      bits |= PTE_COW;
+    } else if ((prot & Vma.PROT_WRITE) != 0) {
       bits |= PTE_W;
     }
     if ((prot & Vma.PROT_EXEC) == 0) {
@@ -191,11 +224,22 @@ public final class MemoryManager {
   }
 
   private void releasePages(long s, long e) {
-    for (long va = s; va < e; va += PAGE_SIZE) {
-      long old = pageTable.unmap(va);
-      if ((old & PTE_ADDR_MASK) != 0) { // present, or kept behind PROT_NONE
-        memory.freeFrame(old & PTE_ADDR_MASK); // punching the frame also drops cached translations of it
-      }
+    FrameBatch batch = new FrameBatch();
+    pageTable.forEachFrame(s, e, (va, slot, entry) -> { // present, or kept behind PROT_NONE
+      memory.putLong(slot, 0);
+      batch.add(entry & PTE_ADDR_MASK);
+    });
+    releaseFrames(batch);
+  }
+
+  /**
+   * Drops this address space's references. A freed frame is punched, which drops cached translations of it; a
+   * frame another mapping still shares is invalidated instead, so this one's stale translations go too.
+   */
+  private void releaseFrames(FrameBatch batch) {
+    int kept = memory.release(batch.frames(), batch.size());
+    if (kept > 0) {
+      platform.invalidate(batch.frames(), kept);
     }
   }
 
@@ -223,15 +267,17 @@ public final class MemoryManager {
     }
     splitAt(addr);
     splitAt(e);
+    FrameBatch changed = new FrameBatch();
     for (Vma v : new ArrayList<>(vmas.subMap(addr, true, e, false).values())) {
       Vma nv = v.withProt(prot);
       vmas.put(v.start, nv);
       for (long va = v.start; va < v.end; va += PAGE_SIZE) {
         long pte = pageTable.lookup(va);
+        boolean cow = (pte & PTE_COW) != 0;
         if ((pte & PTE_P) == 0) {
           if ((pte & PTE_ADDR_MASK) != 0 && prot != 0) {
-            pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot)); // back from PROT_NONE with its data
-          } else if (prot != 0 && v.end - v.start <= EAGER_LIMIT) {
+            pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot, cow)); // back from PROT_NONE with its data
+          } else if (prot != 0 && (v.end - v.start <= EAGER_LIMIT || nv.shared)) {
             populate(nv, va);
           }
           continue;
@@ -239,10 +285,13 @@ public final class MemoryManager {
         if (prot == 0) {
           pageTable.map(va, pte & ~PTE_P); // keep the frame (data survives PROT_NONE), drop access
         } else {
-          pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot));
+          pageTable.map(va, (pte & PTE_ADDR_MASK) | pteBits(prot, cow));
         }
-        platform.invalidate(pte & PTE_ADDR_MASK);
+        changed.add(pte & PTE_ADDR_MASK);
       }
+    }
+    if (changed.size() > 0) {
+      platform.invalidate(changed.frames(), changed.size());
     }
     merge(addr, e);
     return 0;
@@ -356,8 +405,10 @@ public final class MemoryManager {
     long moved = Math.min(oldLen, newLen);
     for (long off = 0; off < moved; off += PAGE_SIZE) {
       long pte = pageTable.unmap(oldAddr + off);
-      if ((pte & PTE_P) != 0) {
-        platform.invalidate(pte & PTE_ADDR_MASK);
+      if ((pte & PTE_ADDR_MASK) != 0) { // present, or parked behind PROT_NONE: the frame moves either way
+        if ((pte & PTE_P) != 0) {
+          platform.invalidate(pte & PTE_ADDR_MASK);
+        }
         pageTable.map(dest + off, pte);
       }
     }
@@ -370,7 +421,10 @@ public final class MemoryManager {
     return dest;
   }
 
-  /** madvise(MADV_DONTNEED): private pages are dropped and read back as zero (or from the file) next time. */
+  /**
+   * madvise(MADV_DONTNEED): private pages are dropped and read back as zero (or from the file) next time; shared
+   * anonymous pages keep their data, as in Linux.
+   */
   public synchronized int dontNeed(long addr, long length) {
     if ((addr & ~PAGE_MASK) != 0) {
       return -Errno.EINVAL;
@@ -379,7 +433,11 @@ public final class MemoryManager {
     if (!coveredByVmas(addr, e)) {
       return -Errno.ENOMEM;
     }
-    releasePages(addr, e);
+    for (Vma v : vmas.subMap(vmas.floorKey(addr), true, e, false).values()) {
+      if (!v.shared) {
+        releasePages(Math.max(addr, v.start), Math.min(e, v.end));
+      }
+    }
     return 0;
   }
 
@@ -401,16 +459,41 @@ public final class MemoryManager {
     if (v.prot == 0 || (write && (v.prot & Vma.PROT_WRITE) == 0) || (exec && (v.prot & Vma.PROT_EXEC) == 0)) {
       return false;
     }
-    if ((pageTable.lookup(va) & PTE_P) != 0) {
+    long pte = pageTable.lookup(va);
+    if ((pte & PTE_P) != 0) {
+      if (write && (pte & PTE_COW) != 0) {
+        return breakCow(va, pte, v.prot);
+      }
       return true; // another path mapped it meanwhile: just retry
     }
-    long from = Math.max(v.start, va - (FAULT_AROUND / 2) * PAGE_SIZE);
-    long to = Math.min(v.end, from + FAULT_AROUND * PAGE_SIZE);
+    // Cached file pages cost only a PTE each to map, and every fault avoided is a VM exit: map more of them.
+    int around = v.file != null && !v.shared && v.file.pageCacheKey() != null ? FILE_FAULT_AROUND : FAULT_AROUND;
+    long from = Math.max(v.start, va - (around / 2) * PAGE_SIZE);
+    long to = Math.min(v.end, from + around * PAGE_SIZE);
     for (long p = from; p < to; p += PAGE_SIZE) {
       if (!populate(v, p)) {
         return p > va;
       }
     }
+    return true;
+  }
+
+  /** Gives this address space its own writable copy of a copy-on-write page (the frame itself if unshared). */
+  private boolean breakCow(long va, long pte, int prot) {
+    long frame = pte & PTE_ADDR_MASK;
+    long bits = (pte & PTE_P) != 0 ? pteBits(prot) : pteBits(prot) & ~PTE_P;
+    if (memory.refCount(frame) == 1) {
+      pageTable.map(va, frame | bits);
+    } else {
+      long copy = memory.allocateFrame();
+      if (copy < 0) {
+        return false;
+      }
+      memory.copyFrame(frame, copy);
+      pageTable.map(va, copy | bits);
+      memory.freeFrame(frame); // not the last reference: the other mappings keep it
+    }
+    platform.invalidate(frame);
     return true;
   }
 
@@ -437,11 +520,11 @@ public final class MemoryManager {
       if (v == null || (write && (v.prot & Vma.PROT_WRITE) == 0) || (!write && (v.prot & Vma.PROT_READ) == 0)) {
         return -1;
       }
-      if ((pte & PTE_P) == 0 && !handleFault(va, write ? X86.PF_WRITE : 0)) {
+      if (!handleFault(va, write ? X86.PF_WRITE : 0)) {
         return -1;
       }
       pte = pageTable.lookup(page);
-      if ((pte & PTE_P) == 0) {
+      if ((pte & PTE_P) == 0 || (write && (pte & PTE_W) == 0)) {
         return -1;
       }
     }
@@ -491,6 +574,12 @@ public final class MemoryManager {
           return -Errno.EFAULT;
         }
         long pte = pageTable.lookup(page);
+        if ((pte & PTE_COW) != 0) {
+          if (!breakCow(page, pte, v.prot)) {
+            return -Errno.EFAULT;
+          }
+          pte = pageTable.lookup(page);
+        }
         int n = (int) Math.min(len - done, PAGE_SIZE - ((va + done) & ~PAGE_MASK));
         memory.write((pte & PTE_ADDR_MASK) + ((va + done) & ~PAGE_MASK), src, off + done, n);
         done += n;
@@ -541,6 +630,38 @@ public final class MemoryManager {
     return null;
   }
 
+  /**
+   * Guest-physical address of the 4-byte word at {@code va} if it lies in a MAP_SHARED area (the identity of a
+   * shared futex across address spaces), else -1: private memory keys futexes by address space, as in Linux.
+   */
+  public synchronized long sharedWordAddress(long va) {
+    Vma v = vmaFor(va & PAGE_MASK);
+    if (v == null || !v.shared) {
+      return -1;
+    }
+    long h = hostAddress(va, false);
+    return h < 0 ? -1 : h - memory.hostAddress(0);
+  }
+
+  /**
+   * Atomically replaces the writable 4-byte word at {@code va} with {@code op(old)} and returns the old value, or
+   * throws for a bad address (FUTEX_WAKE_OP). Atomic against vCPUs running on other threads.
+   */
+  public synchronized int atomicUpdateInt(long va, java.util.function.IntUnaryOperator op)
+      throws BadAddressException {
+    long h = (va & 3) == 0 ? hostAddress(va, true) : -1; // under the lock: the frame cannot be unmapped meanwhile
+    if (h < 0) {
+      throw new BadAddressException(va);
+    }
+    long gpa = h - memory.hostAddress(0);
+    while (true) {
+      int old = memory.getIntAcquire(gpa);
+      if (memory.compareAndSetInt(gpa, old, op.applyAsInt(old))) {
+        return old;
+      }
+    }
+  }
+
   /** How many tasks use this address space. */
   public int users() {
     return users.get();
@@ -559,31 +680,41 @@ public final class MemoryManager {
   }
 
   /**
-   * fork(2): a new address space with the same VMAs and a private copy of every populated page. (Copying is
-   * eager: a copy-on-write scheme would need write-protect faults, each ~40 us on PVM.)
+   * fork(2): a new address space with the same VMAs sharing every populated frame: MAP_SHARED pages as they are,
+   * private pages read-only and copy-on-write on both sides. Returns null when guest memory runs out (for the
+   * child's page tables).
    */
   public synchronized MemoryManager fork() {
     MemoryManager child = new MemoryManager(platform);
     child.mmapTop = mmapTop;
     child.brkStart = brkStart;
     child.brk = brk;
-    byte[] page = new byte[(int) PAGE_SIZE];
-    for (Vma v : vmas.values()) {
-      child.vmas.put(v.start, v);
-      for (long va = v.start; va < v.end; va += PAGE_SIZE) {
-        long pte = pageTable.lookup(va);
-        long frame = pte & PTE_ADDR_MASK;
-        if (frame == 0) {
-          continue;
-        }
-        long copy = memory.allocateFrame();
-        if (copy < 0) {
-          child.destroy();
-          return null;
-        }
-        memory.read(frame, page, 0, page.length);
-        memory.write(copy, page, 0, page.length);
-        child.pageTable.map(va, copy | (pte & ~PTE_ADDR_MASK));
+    FrameBatch writeProtected = new FrameBatch();
+    try {
+      for (Vma v : vmas.values()) {
+        child.vmas.put(v.start, v);
+        pageTable.forEachFrame(v.start, v.end, (va, slot, pte) -> {
+          long frame = pte & PTE_ADDR_MASK;
+          long shared = pte;
+          if (!v.shared) {
+            shared = (pte & ~PTE_W) | PTE_COW;
+            if (shared != pte) {
+              memory.putLong(slot, shared);
+              if ((pte & PTE_W) != 0 && (pte & PTE_P) != 0) {
+                writeProtected.add(frame);
+              }
+            }
+          }
+          child.pageTable.map(va, shared);
+          memory.retain(frame);
+        });
+      }
+    } catch (OutOfMemoryError e) {
+      child.destroy();
+      return null;
+    } finally {
+      if (writeProtected.size() > 0) {
+        platform.invalidate(writeProtected.frames(), writeProtected.size());
       }
     }
     return child;
@@ -610,7 +741,11 @@ public final class MemoryManager {
   public synchronized long residentPages() {
     long[] n = {0};
     for (Vma v : vmas.values()) {
-      pageTable.forEachLeaf(v.start, v.end, slot -> n[0]++);
+      pageTable.forEachFrame(v.start, v.end, (va, slot, pte) -> {
+        if ((pte & PTE_P) != 0) {
+          n[0]++;
+        }
+      });
     }
     return n[0];
   }

@@ -5,8 +5,6 @@ import static dev.jvisor.sentry.arch.X86.PTE_P;
 import static dev.jvisor.sentry.arch.X86.PTE_U;
 import static dev.jvisor.sentry.arch.X86.PTE_W;
 
-import java.util.function.LongConsumer;
-
 /**
  * A 4-level x86-64 page table living in guest-physical memory, written by the Sentry (the guest never writes it:
  * user mode cannot reach it, and no guest kernel code edits it). Intermediate entries are always P|W|U so the
@@ -102,17 +100,26 @@ public final class PageTable {
     memory.putLong(root + 8L * index, memory.getLong(from.root + 8L * index));
   }
 
-  /** Visits every present leaf entry's slot in [start, end) (used to tear an address space down). */
-  public void forEachLeaf(long start, long end, LongConsumer slotVisitor) {
+  /** What {@link #forEachFrame} calls for every leaf entry that holds a frame. */
+  public interface LeafVisitor {
+    void visit(long va, long slot, long entry);
+  }
+
+  /**
+   * Visits every leaf entry in [start, end) that holds a frame, present or parked behind PROT_NONE (P clear, the
+   * address kept), skipping whole absent tables.
+   */
+  public void forEachFrame(long start, long end, LeafVisitor visitor) {
     for (long va = start; va < end; ) {
       long slot = leafSlot(va, false);
       if (slot < 0) {
-        long step = 1L << 21; // skip to the next page table
+        long step = 1L << 21;
         va = (va + step) & ~(step - 1);
         continue;
       }
-      if ((memory.getLong(slot) & PTE_P) != 0) {
-        slotVisitor.accept(slot);
+      long e = memory.getLong(slot);
+      if ((e & PTE_ADDR_MASK) != 0) {
+        visitor.visit(va, slot, e);
       }
       va += 4096;
     }
@@ -120,28 +127,30 @@ public final class PageTable {
 
   /** Frees every table page below the user half and the root (the address space is gone). */
   public void freeUserTables(int userTopIndex) {
+    FrameBatch batch = new FrameBatch();
     for (int i = 0; i < userTopIndex; i++) {
       long e = memory.getLong(root + 8L * i);
       if ((e & PTE_P) != 0) {
-        freeTree(e & PTE_ADDR_MASK, 2);
+        collectTree(e & PTE_ADDR_MASK, 2, batch);
       }
     }
     for (long f : ownedFrames) {
-      memory.freeFrame(f);
+      batch.add(f);
     }
     ownedFrames.clear();
-    memory.freeFrame(root);
+    batch.add(root);
+    memory.release(batch.frames(), batch.size());
   }
 
-  private void freeTree(long table, int level) {
+  private void collectTree(long table, int level, FrameBatch batch) {
     if (level > 0) {
       for (int i = 0; i < 512; i++) {
         long e = memory.getLong(table + 8L * i);
         if ((e & PTE_P) != 0) {
-          freeTree(e & PTE_ADDR_MASK, level - 1);
+          collectTree(e & PTE_ADDR_MASK, level - 1, batch);
         }
       }
     }
-    memory.freeFrame(table);
+    batch.add(table);
   }
 }

@@ -7,8 +7,11 @@ import java.util.BitSet;
 
 /**
  * Guest-physical memory: one sparse memfd mapped into the JVM and (by the platform) into the guest at GPA 0.
- * Frames are handed out by a bitmap allocator; a freed frame's backing is punched out of the memfd so the host
- * gets the memory back. The first {@link #RESERVED_BYTES} are never handed out (room for the platform's fixed
+ * Frames are handed out by a bitmap allocator and reference-counted (a frame shared copy-on-write after fork, or
+ * by a MAP_SHARED area, has one reference per mapping); when the last reference goes, the frame's backing is
+ * punched out of the memfd so the host gets the memory back, and the punch also drops every cached guest
+ * translation of it. Punches are batched into runs of adjacent frames: each one is a syscall plus a TLB shootdown
+ * in KVM, and tearing down an exec'd-over address space frees hundreds of frames at once. The first {@link #RESERVED_BYTES} are never handed out (room for the platform's fixed
  * structures at low addresses and to keep GPA 0 unused).
  */
 public final class PhysicalMemory implements AutoCloseable {
@@ -20,9 +23,12 @@ public final class PhysicalMemory implements AutoCloseable {
   private final long hostBase;
   private final ByteBuffer[] chunks;
   private final BitSet used;
+  /** References per frame; 0 for free frames. */
+  private final int[] refs;
   private final int frames;
   private int nextHint;
   private int inUse;
+  private final PageCache pageCache;
 
   public PhysicalMemory(long size) {
     if (size % X86.PAGE_SIZE != 0 || size <= RESERVED_BYTES) {
@@ -41,8 +47,18 @@ public final class PhysicalMemory implements AutoCloseable {
     }
     frames = (int) (size / X86.PAGE_SIZE);
     used = new BitSet(frames);
+    refs = new int[frames];
     used.set(0, (int) (RESERVED_BYTES / X86.PAGE_SIZE));
     nextHint = (int) (RESERVED_BYTES / X86.PAGE_SIZE);
+    pageCache = new PageCache(this, (int) Math.min(frames / 8, MAX_CACHED_FRAMES));
+  }
+
+  /** At most 64 MiB of file pages are cached (and at most an eighth of guest memory). */
+  private static final long MAX_CACHED_FRAMES = 16384;
+
+  /** The file page cache living in this memory. */
+  public PageCache pageCache() {
+    return pageCache;
   }
 
   public long size() {
@@ -57,13 +73,24 @@ public final class PhysicalMemory implements AutoCloseable {
     return memfd;
   }
 
-  /** Frames currently allocated (excluding the reserved low area). */
+  /** Frames currently allocated (excluding the reserved low area), the page cache's reclaimable ones included. */
   public synchronized int framesInUse() {
     return inUse;
   }
 
-  /** Allocates one zeroed frame and returns its guest-physical address, or -1 when guest memory is exhausted. */
-  public synchronized long allocateFrame() {
+  /**
+   * Allocates one zeroed frame and returns its guest-physical address, or -1 when guest memory is exhausted even
+   * after the page cache gave back what it could.
+   */
+  public long allocateFrame() {
+    long f = tryAllocateFrame();
+    if (f < 0 && pageCache.shrink()) {
+      f = tryAllocateFrame();
+    }
+    return f;
+  }
+
+  private synchronized long tryAllocateFrame() {
     int f = used.nextClearBit(nextHint);
     if (f >= frames) {
       f = used.nextClearBit((int) (RESERVED_BYTES / X86.PAGE_SIZE));
@@ -72,23 +99,70 @@ public final class PhysicalMemory implements AutoCloseable {
       }
     }
     used.set(f);
+    refs[f] = 1;
     inUse++;
     nextHint = f + 1;
     return (long) f << X86.PAGE_SHIFT;
   }
 
-  /** Returns a frame; its contents are dropped (the memfd range is punched, so it reads as zero when reused). */
-  public synchronized void freeFrame(long gpa) {
+  private int frameIndex(long gpa) {
     int f = (int) (gpa >>> X86.PAGE_SHIFT);
     if (f < RESERVED_BYTES / X86.PAGE_SIZE || f >= frames || !used.get(f)) {
-      throw new IllegalStateException("freeing a frame that is not allocated: 0x" + Long.toHexString(gpa));
+      throw new IllegalStateException("frame not allocated: 0x" + Long.toHexString(gpa));
     }
-    LibC.fallocate(memfd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, gpa, X86.PAGE_SIZE);
-    used.clear(f);
-    inUse--;
-    if (f < nextHint) {
-      nextHint = f;
+    return f;
+  }
+
+  /** Adds a reference to an allocated frame (one more mapping shares it). */
+  public synchronized void retain(long gpa) {
+    refs[frameIndex(gpa)]++;
+  }
+
+  /** References to an allocated frame: 1 means the caller's mapping is its only user. */
+  public synchronized int refCount(long gpa) {
+    return refs[frameIndex(gpa)];
+  }
+
+  /** Drops one reference; the last one frees the frame (punched: it reads as zero when reused). */
+  public void freeFrame(long gpa) {
+    release(new long[] {gpa}, 1);
+  }
+
+  /**
+   * Drops one reference to each of {@code gpas[0..n)}. Frames whose last reference went are freed with one punch
+   * per run of adjacent frames. Returns how many frames are still referenced; they are moved to the front of
+   * {@code gpas}, for the caller to invalidate (its mapping of them is gone, other mappings keep them).
+   */
+  public synchronized int release(long[] gpas, int n) {
+    int kept = 0;
+    int freed = 0;
+    long[] gone = new long[n];
+    for (int i = 0; i < n; i++) {
+      int f = frameIndex(gpas[i]);
+      if (--refs[f] > 0) {
+        gpas[kept++] = gpas[i];
+      } else {
+        gone[freed++] = gpas[i];
+      }
     }
+    java.util.Arrays.sort(gone, 0, freed);
+    for (int i = 0; i < freed; ) {
+      int j = i + 1;
+      while (j < freed && gone[j] == gone[j - 1] + X86.PAGE_SIZE) {
+        j++;
+      }
+      LibC.fallocate(memfd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, gone[i], (j - i) * X86.PAGE_SIZE);
+      i = j;
+    }
+    for (int i = 0; i < freed; i++) {
+      int f = (int) (gone[i] >>> X86.PAGE_SHIFT);
+      used.clear(f);
+      inUse--;
+      if (f < nextHint) {
+        nextHint = f;
+      }
+    }
+    return kept;
   }
 
   /** Host address of a guest-physical address (for host calls that read or write guest memory directly). */
@@ -168,9 +242,9 @@ public final class PhysicalMemory implements AutoCloseable {
 
   /** Copies one whole frame to another (copy-on-write breaks, fork). */
   public void copyFrame(long fromGpa, long toGpa) {
-    byte[] tmp = new byte[(int) X86.PAGE_SIZE];
-    read(fromGpa, tmp, 0, tmp.length);
-    write(toGpa, tmp, 0, tmp.length);
+    checkRange(fromGpa, X86.PAGE_SIZE);
+    checkRange(toGpa, X86.PAGE_SIZE);
+    chunk(toGpa).put((int) (toGpa % CHUNK), chunk(fromGpa), (int) (fromGpa % CHUNK), (int) X86.PAGE_SIZE);
   }
 
   @Override

@@ -75,5 +75,13 @@ public final class Vma {
     String describe();
 
     long inode();
+
+    /**
+     * The identity and version of the file's contents for the {@link PageCache}, or null if its pages must not
+     * be shared (contents that change without a new identity, such as in-memory files).
+     */
+    default Object pageCacheKey() {
+      return null;
+    }
   }
 }

@@ -39,6 +39,15 @@ public interface Platform extends AutoCloseable {
    */
   void invalidate(long gpa);
 
+  /**
+   * {@link #invalidate} for each of {@code gpas[0..n)} (sorted in place), one host call per run of adjacent frames.
+   */
+  default void invalidate(long[] gpas, int n) {
+    for (int i = 0; i < n; i++) {
+      invalidate(gpas[i]);
+    }
+  }
+
   @Override
   void close();
 }

@@ -14,14 +14,16 @@ final class FutexSyscalls {
   private FutexSyscalls() {}
 
   static void register(SyscallTable t) {
-    t.partial("futex", "xdxpxx", "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET; shared futexes are "
-        + "keyed like private ones (no shared memory between processes yet); PI futexes ENOSYS.",
+    t.partial("futex", "xdxpxx", "WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET, with "
+        + "timeouts; shared futexes in MAP_SHARED memory meet across processes (keyed by the physical word); PI "
+        + "futexes ENOSYS.",
         FutexSyscalls::futex);
   }
 
   private static long futex(Task k, long addr, long op, long val, long timeout, long addr2, long val3)
       throws ErrnoException {
     int cmd = (int) op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    boolean shared = (op & FUTEX_PRIVATE_FLAG) == 0;
     var f = k.kernel().futexes();
     switch (cmd) {
       case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
@@ -42,22 +44,32 @@ final class FutexSyscalls {
           }
         }
         int bitset = cmd == FUTEX_WAIT_BITSET ? (int) val3 : -1;
-        return f.await(k.mm(), addr, (int) val, deadline, bitset);
+        return f.await(k.mm(), addr, shared, (int) val, deadline, bitset);
       }
       case FUTEX_WAKE, FUTEX_WAKE_BITSET -> {
         int bitset = cmd == FUTEX_WAKE_BITSET ? (int) val3 : -1;
         if (bitset == 0) {
           throw new ErrnoException(Errno.EINVAL);
         }
-        return f.wake(k.mm(), addr, (int) Math.min(val, Integer.MAX_VALUE), bitset);
+        return f.wake(k.mm(), addr, shared, (int) Math.min(val, Integer.MAX_VALUE), bitset);
       }
-      case FUTEX_REQUEUE -> {
-        return f.requeue(k.mm(), addr, addr2, (int) val, (int) timeout, null);
+      case FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
+        if ((int) val < 0 || (int) timeout < 0) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        Integer expected = cmd == FUTEX_CMP_REQUEUE ? Integer.valueOf((int) val3) : null;
+        return f.requeue(k.mm(), addr, addr2, shared, (int) val, (int) timeout, expected);
       }
-      case FUTEX_CMP_REQUEUE -> {
-        return f.requeue(k.mm(), addr, addr2, (int) val, (int) timeout, (int) val3);
+      case FUTEX_WAKE_OP -> {
+        return f.wakeOp(k.mm(), addr, addr2, shared, count(val), count(timeout), (int) val3);
       }
       default -> throw new ErrnoException(Errno.ENOSYS);
     }
+  }
+
+  /** A FUTEX_WAKE_OP count: the kernel takes it as an int; negative values count as "all". */
+  private static int count(long v) {
+    int n = (int) v;
+    return n < 0 ? Integer.MAX_VALUE : n;
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 public final class HostFileFd extends FileDescription implements Vma.Backing {
   private final HostNode node;
   private final int fd;
+  private volatile Object pageCacheKey;
 
   HostFileFd(HostNode node, int fd, int flags) {
     super(flags);
@@ -52,8 +53,24 @@ public final class HostFileFd extends FileDescription implements Vma.Backing {
 
   @Override
   public Vma.Backing mmapBacking() {
+    if (pageCacheKey == null) {
+      try {
+        Stat st = stat();
+        pageCacheKey = new FileVersion(st.dev(), st.ino(), st.size(), st.mtimeNs(), st.ctimeNs());
+      } catch (ErrnoException e) {
+        pageCacheKey = null; // not cached: every mapping reads its own pages
+      }
+    }
     incRef(); // the mapping keeps the file open
     return this;
+  }
+
+  /** A host file's identity and version: the page cache key (the sandbox never writes host files). */
+  private record FileVersion(long dev, long ino, long size, long mtimeNs, long ctimeNs) {}
+
+  @Override
+  public Object pageCacheKey() {
+    return pageCacheKey;
   }
 
   @Override

@@ -221,6 +221,20 @@ public final class KvmMachine implements Platform {
     LibC.madvise(memory.hostAddress(gpa), X86.PAGE_SIZE, LibC.MADV_DONTNEED);
   }
 
+  @Override
+  public void invalidate(long[] gpas, int n) {
+    java.util.Arrays.sort(gpas, 0, n);
+    for (int i = 0; i < n; ) {
+      int j = i + 1;
+      while (j < n && gpas[j] <= gpas[j - 1] + X86.PAGE_SIZE) {
+        j++;
+      }
+      long len = gpas[j - 1] + X86.PAGE_SIZE - gpas[i];
+      LibC.madvise(memory.hostAddress(gpas[i]), len, LibC.MADV_DONTNEED);
+      i = j;
+    }
+  }
+
   /** Takes back the vCPU of a task that ended. */
   synchronized void release(KvmVcpu v) {
     idle.push(v);
