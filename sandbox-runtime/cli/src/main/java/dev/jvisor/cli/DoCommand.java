@@ -38,6 +38,10 @@ final class DoCommand implements Callable<Integer> {
       + "EAGAIN (default: ${DEFAULT-VALUE}).", defaultValue = "512")
   int maxTasks;
 
+  @Option(names = "--vcpus", description = "Most vCPUs the sandbox creates (1-256, default 256); more tasks than "
+      + "this share them, preempted every 10 ms while others wait.")
+  Integer vcpus;
+
   @Option(names = "--debug", description = "Log platform decisions and show stack traces.")
   boolean debug;
 
@@ -90,6 +94,13 @@ final class DoCommand implements Callable<Integer> {
       environment.add(e);
     }
     String dir = cwd != null ? cwd : (root.equals(Path.of("/")) ? System.getProperty("user.dir") : "/");
+    if (vcpus != null) {
+      if (vcpus < 1 || vcpus > 256) {
+        System.err.println("jvisor: --vcpus wants 1 to 256, got " + vcpus);
+        return 2;
+      }
+      System.setProperty("jvisor.vcpus", vcpus.toString()); // read by the platform when the sandbox is created
+    }
     try (Sandbox sandbox = Sandbox.create(config)) {
       return sandbox.start(new ProcessSpec(command, environment, dir, 0, 0), Stdio.inherit()).waitFor();
     } catch (SandboxException e) {

@@ -22,7 +22,7 @@ class ProcessesIT {
   static void compile() throws Exception {
     assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
     dir = Files.createTempDirectory("jvisor-proc");
-    for (String name : List.of("threads", "signals")) {
+    for (String name : List.of("threads", "signals", "vcpushare")) {
       Path src = dir.resolve(name + ".c");
       try (InputStream in = ProcessesIT.class.getResourceAsStream("/c/" + name + ".c")) {
         Files.copy(in, src);
@@ -112,6 +112,68 @@ class ProcessesIT {
     assertThat(host.stdout()).doesNotContain(": 0");
     Runs.Result r = Runs.sandboxed(dir, exe);
     assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+  }
+
+  @Test
+  void moreThreadsThanVcpusShareThemAndSpinnersArePreempted() throws Exception {
+    String exe = dir.resolve("vcpushare").toString();
+    Runs.Result host = Runs.natively(dir, exe);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    assertThat(host.stdout()).isEqualTo("spinners released: 4 of 4\ncounter 320000\n");
+    // 2 vCPUs for 22 threads: spinners that never make a syscall can only let the releaser run if preempted.
+    Runs.Result r = Runs.sandboxed(dir, List.of("--vcpus", "2", "--debug"), exe);
+    assertThat(r.stdout()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("vCPUs: 2 at most; taken from blocked tasks (\\d+) times, time slices preempted (\\d+)")
+        .matcher(r.stderr());
+    assertThat(m.find()).as(r.stderr()).isTrue();
+    assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).isPositive();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"256", "1"})
+  void aShellWaitingForBackgroundJobsWakesOnSigchld(String vcpus) throws Exception {
+    // `wait` blocks SIGCHLD and sigsuspends until the handler has seen every child end.
+    String script = "for i in 1 2 3 4 5 6; do (sleep 0.1; echo job $i) & done; wait; echo all done";
+    Runs.Result host = Runs.natively(CWD, "sh", "-c", script);
+    assertThat(host.exit()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, List.of("--vcpus", vcpus), "sh", "-c", script);
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    assertThat(r.stdout().lines().sorted().toList()).isEqualTo(host.stdout().lines().sorted().toList());
+    assertThat(r.stdout()).endsWith("all done\n");
+  }
+
+  @Test
+  void sigchldReachesAPythonHandlerWithTheChildsPid() throws Exception {
+    String script = String.join("\n",
+        "import os, signal",
+        "got = []",
+        "signal.signal(signal.SIGCHLD, lambda s, f: got.append(s))",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    os._exit(3)",
+        "import time",
+        "for _ in range(3000):",
+        "    if got:",
+        "        break",
+        "    time.sleep(0.01)",
+        "_, status = os.waitpid(pid, 0)",
+        "print('SIGCHLD', got == [signal.SIGCHLD], 'exit', os.WEXITSTATUS(status))",
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    os._exit(0)",
+        "try:",
+        "    os.waitpid(pid, 0)",
+        "    print('reaped by wait')",
+        "except ChildProcessError:",
+        "    print('auto-reaped: ECHILD')");
+    Runs.Result host = Runs.natively(CWD, "python3", "-c", script);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, "python3", "-c", script);
+    assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
     assertThat(r.exit()).isZero();
   }
 }

@@ -38,12 +38,14 @@ public final class Kernel implements ProcView {
   private final AtomicInteger nextPid = new AtomicInteger(1);
   final Map<Integer, ThreadGroup> threadGroups = new ConcurrentSkipListMap<>();
   final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
+  private final VcpuScheduler vcpus;
   private final long bootNanos = System.nanoTime();
   private final Futexes futexes = new Futexes();
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
     this.platform = platform;
+    this.vcpus = new VcpuScheduler(platform, this);
     this.hostRoot = hostRoot;
     this.syscalls = syscalls;
     this.vfs = mountNamespace(hostRoot);
@@ -226,6 +228,7 @@ public final class Kernel implements ProcView {
       return;
     }
     ExitStatus s = tg.pendingStatus != null ? tg.pendingStatus : ExitStatus.killed(Signals.SIGKILL);
+    ThreadGroup notify;
     synchronized (waitLock) {
       ThreadGroup init = threadGroups.get(1);
       for (ThreadGroup c : tg.children) {
@@ -237,7 +240,8 @@ public final class Kernel implements ProcView {
         }
       }
       tg.children.clear();
-      if (tg.parent != null && !tg.parent.tasks.isEmpty()) {
+      notify = tg.parent != null && !tg.parent.tasks.isEmpty() ? tg.parent : null;
+      if (notify != null && !ignoresChildren(notify)) {
         tg.zombie = true; // stays listed until its parent waits
         tg.zombieStatus = s;
       } else {
@@ -248,7 +252,41 @@ public final class Kernel implements ProcView {
       }
       waitLock.notifyAll();
     }
+    if (notify != null && tg.exitSignal != 0) {
+      int code = s.signal() == 0 ? SignalFrames.CLD_EXITED : SignalFrames.CLD_KILLED;
+      signalThreadGroup(notify, tg.exitSignal,
+          SignalFrames.childInfo(tg.exitSignal, code, tg.pid, s.signal() == 0 ? s.code() : s.signal()));
+    }
     tg.exit.complete(s);
+  }
+
+  /**
+   * The parent set SIGCHLD to SIG_IGN or SA_NOCLDWAIT: its children are reaped as they end (no zombies, and a
+   * wait for them fails with ECHILD once none is left), as in Linux.
+   */
+  private static boolean ignoresChildren(ThreadGroup parent) {
+    if (parent.tasks.isEmpty()) {
+      return false;
+    }
+    long[] act = parent.tasks.get(0).sigactions()[Signals.SIGCHLD];
+    return act[0] == Signals.SIG_IGN || (act[1] & SA_NOCLDWAIT) != 0;
+  }
+
+  private static final long SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2;
+
+  /** SIGCHLD to the parent of a process that stopped or continued, unless it asked not to (SA_NOCLDSTOP). */
+  private void notifyJobControl(ThreadGroup tg, int code, int sig) {
+    ThreadGroup parent;
+    synchronized (waitLock) {
+      parent = tg.parent;
+    }
+    if (parent == null || parent.tasks.isEmpty()) {
+      return;
+    }
+    long[] act = parent.tasks.get(0).sigactions()[Signals.SIGCHLD];
+    if ((act[1] & SA_NOCLDSTOP) == 0) {
+      signalThreadGroup(parent, Signals.SIGCHLD, SignalFrames.childInfo(Signals.SIGCHLD, code, tg.pid, sig));
+    }
   }
 
   /**
@@ -289,6 +327,7 @@ public final class Kernel implements ProcView {
       tg = ptg;
     } else {
       tg = new ThreadGroup(tid, ptg.pid);
+      tg.exitSignal = (int) (flags & 0xff);
       tg.pgid = ptg.pgid;
       tg.sid = ptg.sid;
       tg.exe = ptg.exe;
@@ -331,9 +370,19 @@ public final class Kernel implements ProcView {
     }
     startThread(child, () -> child.runClone(regs, fs));
     if (vforkDone != null) {
-      try {
-        vforkDone.await();
-      } catch (InterruptedException e) {
+      // The child runs on the parent's stack until it execs or exits: the parent must not run (not even a
+      // signal handler, which SIGCHLD from an earlier child would otherwise start) before then. Only a kill ends
+      // the wait early, as in Linux.
+      boolean interrupted = false;
+      while (parent.killSignal() == 0) {
+        try {
+          vforkDone.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
@@ -343,13 +392,15 @@ public final class Kernel implements ProcView {
   /** A stop signal's default action: the whole group stops until SIGCONT (or SIGKILL); the parent may wait. */
   void stopThreadGroup(ThreadGroup tg, int sig) {
     synchronized (waitLock) {
-      if (tg.stopSignal == 0) {
-        tg.stopSignal = sig;
-        tg.stopUnreported = true;
-        tg.continueUnreported = false;
-        waitLock.notifyAll();
+      if (tg.stopSignal != 0) {
+        return;
       }
+      tg.stopSignal = sig;
+      tg.stopUnreported = true;
+      tg.continueUnreported = false;
+      waitLock.notifyAll();
     }
+    notifyJobControl(tg, SignalFrames.CLD_STOPPED, sig);
     for (Task t : tg.tasks) {
       if (t != Task.current()) {
         t.kickForJobControl();
@@ -360,13 +411,15 @@ public final class Kernel implements ProcView {
   /** SIGCONT: resumes a stopped group (whatever its disposition for SIGCONT is). */
   void continueThreadGroup(ThreadGroup tg) {
     synchronized (waitLock) {
-      if (tg.stopSignal != 0) {
-        tg.stopSignal = 0;
-        tg.stopUnreported = false;
-        tg.continueUnreported = true;
-        waitLock.notifyAll();
+      if (tg.stopSignal == 0) {
+        return;
       }
+      tg.stopSignal = 0;
+      tg.stopUnreported = false;
+      tg.continueUnreported = true;
+      waitLock.notifyAll();
     }
+    notifyJobControl(tg, SignalFrames.CLD_CONTINUED, Signals.SIGCONT);
   }
 
   /** Blocks the calling task while its group is stopped; SIGKILL still ends it. */
@@ -495,6 +548,11 @@ public final class Kernel implements ProcView {
 
   /** Sends {@code sig} to a process: one of its tasks that does not block it takes it. */
   public void signalThreadGroup(ThreadGroup tg, int sig, int senderPid) {
+    signalThreadGroup(tg, sig, SignalFrames.userInfo(sig, senderPid));
+  }
+
+  /** Sends {@code sig} with its siginfo to a process: one of its tasks that does not block it takes it. */
+  void signalThreadGroup(ThreadGroup tg, int sig, byte[] info) {
     if (sig == Signals.SIGCONT) {
       continueThreadGroup(tg);
     }
@@ -515,7 +573,7 @@ public final class Kernel implements ProcView {
       chosen = tg.tasks.get(0);
     }
     if (chosen != null) {
-      chosen.sendSignal(sig, SignalFrames.userInfo(sig, senderPid));
+      chosen.sendSignal(sig, info);
     }
   }
 
@@ -536,7 +594,22 @@ public final class Kernel implements ProcView {
     return out;
   }
 
+  private volatile boolean shutDown;
+
+  boolean isShutDown() {
+    return shutDown;
+  }
+
+  java.util.Collection<Task> allTasks() {
+    return tasks.values();
+  }
+
+  VcpuScheduler vcpus() {
+    return vcpus;
+  }
+
   void shutdown() {
+    shutDown = true;
     timers.shutdownNow();
     for (Task t : tasks.values()) {
       t.kill(Signals.SIGKILL);

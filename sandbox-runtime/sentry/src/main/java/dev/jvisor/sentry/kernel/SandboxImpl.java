@@ -140,6 +140,8 @@ final class SandboxImpl implements Sandbox {
     if (kernel.config().debug()) {
       kernel.warn("syscalls served through the shared request page (no VM exit): " + kernel.fastSyscallsServed.sum());
       kernel.warn("VM exits: " + kernel.syscallExits.sum() + " syscalls, " + kernel.faultExits.sum() + " faults");
+      kernel.warn("vCPUs: " + kernel.platform().maxVcpus() + " at most; taken from blocked tasks "
+          + kernel.vcpus().steals.sum() + " times, time slices preempted " + kernel.vcpus().preemptions.sum());
     }
     kernel.shutdown();
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();

@@ -82,6 +82,16 @@ final class SignalFrames {
     return b.array();
   }
 
+  /** si_code values of SIGCHLD. */
+  static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
+
+  /** A siginfo for SIGCHLD (or another exit signal): which child, what happened, its status or signal. */
+  static byte[] childInfo(int sig, int code, int childPid, int status) {
+    ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, sig).putInt(8, code).putInt(16, childPid).putInt(20, 0).putInt(24, status);
+    return b.array();
+  }
+
   /** A siginfo for a fault signal, with the faulting address. */
   static byte[] faultInfo(int sig, int code, long addr) {
     ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);

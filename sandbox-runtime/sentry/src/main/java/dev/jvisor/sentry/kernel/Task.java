@@ -26,7 +26,15 @@ public final class Task {
   private volatile String cwd;
   private volatile int umask = 022;
   private volatile String comm = "";
-  private Vcpu vcpu;
+  /** This task's vCPU; null while another task has it (see VcpuScheduler). Read by other threads only to kick. */
+  private volatile Vcpu cpu;
+  /** The user state saved off a vCPU that was taken away, to load into the next one. */
+  private Object savedContext;
+  /** Where the vCPU is: in use by this task, idle in a syscall (may be taken), or taken (see VcpuScheduler). */
+  final java.util.concurrent.atomic.AtomicInteger vcpuState = new java.util.concurrent.atomic.AtomicInteger();
+  static final int VCPU_RUNNING = 0, VCPU_IN_SYSCALL = 1, VCPU_TAKEN = 2;
+  private volatile long inGuestSince;
+  private volatile boolean preemptRequested;
   private volatile boolean exiting;
   private volatile Thread thread;
   private volatile java.util.concurrent.CountDownLatch vforkDone;
@@ -84,8 +92,9 @@ public final class Task {
   /** Replaces the address space (execve); the caller destroys the old one. */
   public void setMm(MemoryManager newMm) {
     this.mm = newMm;
-    if (vcpu != null) {
-      vcpu.setPageTableRoot(newMm.pageTable().root());
+    Vcpu v = vcpu();
+    if (v != null) {
+      v.setPageTableRoot(newMm.pageTable().root());
     }
     if (fastPath != null) {
       fastPath.attach(newMm);
@@ -131,8 +140,62 @@ public final class Task {
     comm = c.length() > 15 ? c.substring(0, 15) : c;
   }
 
+  /** The task's vCPU, on the task's own thread; waits for one if it was taken while the task was in a syscall. */
   public Vcpu vcpu() {
-    return vcpu;
+    if (vcpuState.get() != VCPU_RUNNING) {
+      reattach();
+    }
+    return cpu;
+  }
+
+  /** After a syscall: keeps the vCPU if nobody took it, else waits for one and loads the saved context. */
+  private void reattach() {
+    if (!vcpuState.compareAndSet(VCPU_IN_SYSCALL, VCPU_RUNNING)) {
+      Object context;
+      Vcpu v;
+      synchronized (kernel.vcpus()) { // the taker saves the context under this lock
+        context = savedContext;
+        savedContext = null;
+        vcpuState.set(VCPU_RUNNING);
+      }
+      v = kernel.vcpus().acquire(this, context, false);
+      cpu = v;
+    }
+  }
+
+  /** VcpuScheduler, under its lock: takes the vCPU of this task if it is inside a syscall. */
+  Vcpu surrenderVcpu() {
+    Vcpu v = cpu;
+    if (v == null || !vcpuState.compareAndSet(VCPU_IN_SYSCALL, VCPU_TAKEN)) {
+      return null;
+    }
+    savedContext = v.saveContext();
+    cpu = null;
+    return v;
+  }
+
+  /** When this task entered the guest (nanoTime), or 0 when it is not in the guest. */
+  long inGuestSince() {
+    return inGuestSince;
+  }
+
+  /** VcpuScheduler: this task used its time slice while others wait for a vCPU; it gives its vCPU up. */
+  void preempt() {
+    preemptRequested = true;
+    Vcpu v = cpu;
+    if (v != null) {
+      v.kick();
+    }
+  }
+
+  /** Gives the vCPU to a waiting task and queues for another one. */
+  private void yieldVcpu() {
+    Vcpu v = cpu;
+    savedContext = v.saveContext();
+    cpu = null;
+    kernel.vcpus().yielded(v);
+    cpu = kernel.vcpus().acquire(this, savedContext, true);
+    savedContext = null;
   }
 
   public void setClearChildTid(long addr) {
@@ -179,7 +242,7 @@ public final class Task {
   /** Asks this task to die with {@code sig} as soon as it next leaves the guest (kicks it out if running). */
   public void kill(int sig) {
     killSignal = sig;
-    Vcpu v = vcpu;
+    Vcpu v = cpu;
     if (v != null) {
       v.kick();
     }
@@ -198,12 +261,12 @@ public final class Task {
   void runClone(long[] regs, long fsBase) {
     run(() -> {
       for (int i = 0; i < regs.length; i++) {
-        vcpu.setReg(i * 8, regs[i]);
+        vcpu().setReg(i * 8, regs[i]);
       }
-      vcpu.setFsBase(fsBase);
-      vcpu.setReg(REG_RAX, 0);
+      vcpu().setFsBase(fsBase);
+      vcpu().setReg(REG_RAX, 0);
       // The child starts in user mode right after the parent's SYSCALL: RCX and R11 hold RIP and RFLAGS.
-      vcpu.setUserContext(regs[REG_RCX / 8], regs[REG_RSP / 8], regs[REG_R11 / 8]);
+      vcpu().setUserContext(regs[REG_RCX / 8], regs[REG_RSP / 8], regs[REG_R11 / 8]);
     });
   }
 
@@ -211,7 +274,7 @@ public final class Task {
   public long[] registers() {
     long[] r = new long[SIZEOF_REGS / 8];
     for (int i = 0; i < r.length; i++) {
-      r[i] = vcpu.reg(i * 8);
+      r[i] = vcpu().reg(i * 8);
     }
     return r;
   }
@@ -221,8 +284,8 @@ public final class Task {
     thread = Thread.currentThread();
     utimeStartNanos = System.nanoTime();
     try {
-      vcpu = kernel.platform().newVcpu();
-      vcpu.setPageTableRoot(mm.pageTable().root());
+      cpu = kernel.vcpus().acquire(this, null, false);
+      cpu.setPageTableRoot(mm.pageTable().root());
       if (kernel.fastSyscalls()) {
         fastPath = new FastPath(this, kernel);
         fastPath.attach(mm);
@@ -244,8 +307,13 @@ public final class Task {
         fastPath.stop();
       }
       kernel.taskExited(this);
-      if (vcpu != null) {
-        vcpu.close();
+      // Keep the vCPU from being taken now, then give it back (unless it was taken already).
+      if (vcpuState.getAndSet(VCPU_TAKEN) != VCPU_TAKEN) {
+        Vcpu v = cpu;
+        if (v != null) {
+          cpu = null;
+          kernel.vcpus().release(v);
+        }
       }
       CURRENT.remove();
     }
@@ -254,10 +322,10 @@ public final class Task {
   /** Sets registers for a fresh user image: everything zero but RIP, RSP and RFLAGS (IF | fixed bit). */
   public void startUser(long entry, long sp) {
     for (int r = REG_RAX; r <= REG_R15; r += 8) {
-      vcpu.setReg(r, 0);
+      vcpu().setReg(r, 0);
     }
-    vcpu.setUserContext(entry, sp, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
-    vcpu.setFsBase(0);
+    vcpu().setUserContext(entry, sp, X86.RFLAGS_FIXED | X86.RFLAGS_IF);
+    vcpu().setFsBase(0);
   }
 
   private void loop() {
@@ -267,7 +335,9 @@ public final class Task {
       if (fastPath != null) {
         fastPath.enterGuest();
       }
-      ExitKind k = vcpu.run();
+      inGuestSince = System.nanoTime();
+      ExitKind k = vcpu().run();
+      inGuestSince = 0;
       if (fastPath != null) {
         fastPath.leaveGuest();
       }
@@ -277,21 +347,26 @@ public final class Task {
       }
       switch (k) {
         case SYSCALL -> {
-          int nr = (int) vcpu.reg(REG_RAX);
+          int nr = (int) vcpu().reg(REG_RAX);
           kernel.syscallExits.increment();
           if (fastPath != null) {
             fastPath.exited(nr);
           }
-          long a0 = vcpu.reg(REG_RDI);
-          long a1 = vcpu.reg(REG_RSI);
-          long a2 = vcpu.reg(REG_RDX);
-          long a3 = vcpu.reg(REG_R10);
-          long a4 = vcpu.reg(REG_R8);
-          long a5 = vcpu.reg(REG_R9);
+          long a0 = vcpu().reg(REG_RDI);
+          long a1 = vcpu().reg(REG_RSI);
+          long a2 = vcpu().reg(REG_RDX);
+          long a3 = vcpu().reg(REG_R10);
+          long a4 = vcpu().reg(REG_R8);
+          long a5 = vcpu().reg(REG_R9);
           if (strace != null) {
             strace.enter(this, nr, a0, a1, a2, a3, a4, a5);
           }
+          vcpuState.set(VCPU_IN_SYSCALL); // the vCPU may be taken while the syscall blocks
+          kernel.vcpus().offered();
           long r = table.dispatch(this, nr, a0, a1, a2, a3, a4, a5);
+          if (vcpuState.get() != VCPU_RUNNING) {
+            reattach();
+          }
           if (strace != null) {
             strace.exit(this, nr, r);
           }
@@ -310,9 +385,9 @@ public final class Task {
               ctx[REG_RIP / 8] -= 2; // back onto the SYSCALL instruction, with the number in RAX again
               ctx[REG_RAX / 8] = nr;
             }
-            vcpu.completeSyscall(ctx[REG_RAX / 8]);
+            vcpu().completeSyscall(ctx[REG_RAX / 8]);
             if (ctx[REG_RIP / 8] != ctx[REG_RCX / 8]) {
-              vcpu.setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
+              vcpu().setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
             }
             deliverSignals(ctx, false);
           } else {
@@ -328,12 +403,20 @@ public final class Task {
             fastPath.serveHandoff();
           }
           kernel.waitWhileStopped(this); // another task of the group took a stop signal
-          if (!kernel.platform().inSyscallTrampoline(vcpu.reg(REG_RIP))) {
+          long rip = vcpu().reg(REG_RIP);
+          if (X86.isUserAddress(rip) && !kernel.platform().inSyscallTrampoline(rip)) {
             deliverSignals(null, false);
-          } // else: mid fast-path syscall; the pending signal makes the next one exit, and is delivered then
+          } // else: mid fast-path syscall (the pending signal makes the next one exit, and is delivered then) or
+            // inside an exception stub on its way to a FAULT exit (delivered after the fault is handled)
+          if (preemptRequested) {
+            preemptRequested = false;
+            if (kernel.vcpus().underPressure()) {
+              yieldVcpu();
+            }
+          }
         }
         case DEAD -> {
-          kernel.warn("task " + tid + ": " + vcpu.exitDetail());
+          kernel.warn("task " + tid + ": " + vcpu().exitDetail());
           exitGroup(ExitStatus.killed(Signals.SIGSEGV));
         }
       }
@@ -349,8 +432,17 @@ public final class Task {
   }
 
   private void handleFault() {
-    int vector = vcpu.faultVector();
-    if (vector == X86.VEC_PF && mm.handleFault(vcpu.faultAddress(), vcpu.faultErrorCode())) {
+    int vector = vcpu().faultVector();
+    if (vector == X86.VEC_PF && mm.handleFault(vcpu().faultAddress(), vcpu().faultErrorCode())) {
+      if (signalPending()) {
+        // A signal that arrived while the guest was in the exception stub waited for this exit.
+        long[] ctx = registers();
+        long[] user = vcpu().faultContext();
+        ctx[REG_RIP / 8] = user[0];
+        ctx[REG_RFLAGS / 8] = user[1];
+        ctx[REG_RSP / 8] = user[2];
+        deliverSignals(ctx, true);
+      }
       return;
     }
     int sig = switch (vector) {
@@ -362,7 +454,7 @@ public final class Task {
     };
     if (kernel.config().debug()) {
       kernel.warn(String.format("task %d: vector %d error 0x%x at rip 0x%x addr 0x%x: signal %d", tid, vector,
-          vcpu.faultErrorCode(), vcpu.faultRip(), vcpu.faultAddress(), sig));
+          vcpu().faultErrorCode(), vcpu().faultRip(), vcpu().faultAddress(), sig));
     }
     long handler = sigactions[sig][0];
     boolean blocked = (sigmask & bit(sig)) != 0;
@@ -370,13 +462,13 @@ public final class Task {
       exitGroup(ExitStatus.killed(sig)); // a synchronous fault cannot be ignored or blocked
       return;
     }
-    int code = vector == X86.VEC_PF ? ((vcpu.faultErrorCode() & X86.PF_PRESENT) != 0 ? 2 : 1) : 0;
+    int code = vector == X86.VEC_PF ? ((vcpu().faultErrorCode() & X86.PF_PRESENT) != 0 ? 2 : 1) : 0;
     long[] ctx = registers();
-    long[] user = vcpu.faultContext();
+    long[] user = vcpu().faultContext();
     ctx[REG_RIP / 8] = user[0];
     ctx[REG_RFLAGS / 8] = user[1];
     ctx[REG_RSP / 8] = user[2];
-    deliver(sig, SignalFrames.faultInfo(sig, code, vector == X86.VEC_PF ? vcpu.faultAddress() : user[0]), ctx,
+    deliver(sig, SignalFrames.faultInfo(sig, code, vector == X86.VEC_PF ? vcpu().faultAddress() : user[0]), ctx,
         true);
   }
 
@@ -394,21 +486,21 @@ public final class Task {
       pending |= bit(sig);
       pendingInfo[sig] = info != null ? info : SignalFrames.userInfo(sig, 0);
     }
-    if ((sigmask & bit(sig)) == 0) {
-      Vcpu v = vcpu;
-      if (v != null && Thread.currentThread() != thread) {
+    if ((sigmask & bit(sig)) == 0 && Thread.currentThread() != thread) {
+      Vcpu v = cpu;
+      if (v != null) {
         v.kick();
-        Thread th = thread;
-        if (th != null) {
-          th.interrupt();
-        }
+      }
+      Thread th = thread; // a task whose vCPU another task took is in a syscall: interrupt it all the same
+      if (th != null) {
+        th.interrupt();
       }
     }
   }
 
   /** Makes this task leave the guest (or a blocking wait) so it notices its group stopped. */
   void kickForJobControl() {
-    Vcpu v = vcpu;
+    Vcpu v = cpu;
     if (v != null) {
       v.kick();
     }
@@ -480,7 +572,7 @@ public final class Task {
     }
     long savedMask = suspendMask != null ? suspendMask : sigmask;
     suspendMask = null;
-    long frame = SignalFrames.build(mm, vcpu, ctx, altTop, act[2], savedMask, info);
+    long frame = SignalFrames.build(mm, vcpu(), ctx, altTop, act[2], savedMask, info);
     if (frame < 0) {
       exitGroup(ExitStatus.killed(Signals.SIGSEGV)); // no usable stack for the frame: Linux forces SIGSEGV
       return;
@@ -493,33 +585,33 @@ public final class Task {
     if ((flags & SignalFrames.SA_RESETHAND) != 0) {
       java.util.Arrays.fill(act, 0);
     }
-    vcpu.setReg(REG_RDI, sig);
-    vcpu.setReg(REG_RSI, frame + SignalFrames.INFO_OFF);
-    vcpu.setReg(REG_RDX, frame + SignalFrames.UC_OFF);
-    vcpu.setReg(REG_RAX, 0);
+    vcpu().setReg(REG_RDI, sig);
+    vcpu().setReg(REG_RSI, frame + SignalFrames.INFO_OFF);
+    vcpu().setReg(REG_RDX, frame + SignalFrames.UC_OFF);
+    vcpu().setReg(REG_RAX, 0);
     long rflags = ctx[REG_RFLAGS / 8] & ~(X86.RFLAGS_DF | X86.RFLAGS_TF);
     if (atFault) {
-      vcpu.setFaultReturn(act[0], rflags, frame);
+      vcpu().setFaultReturn(act[0], rflags, frame);
     } else {
-      vcpu.setUserContext(act[0], frame, rflags);
+      vcpu().setUserContext(act[0], frame, rflags);
     }
   }
 
   /** rt_sigreturn: back to the context saved in the frame below RSP. */
   public long sigreturn() {
     long[] mask = new long[1];
-    long[] ctx = SignalFrames.restore(mm, vcpu, vcpu.reg(REG_RSP), mask);
+    long[] ctx = SignalFrames.restore(mm, vcpu(), vcpu().reg(REG_RSP), mask);
     if (ctx == null) {
       exitGroup(ExitStatus.killed(Signals.SIGSEGV));
       return Kernel.NO_RETURN;
     }
     for (int r = REG_RAX; r <= REG_R15; r += 8) {
       if (r != REG_RSP) {
-        vcpu.setReg(r, ctx[r / 8]);
+        vcpu().setReg(r, ctx[r / 8]);
       }
     }
     setSigmask(mask[0]);
-    vcpu.setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
+    vcpu().setUserContext(ctx[REG_RIP / 8], ctx[REG_RSP / 8], ctx[REG_RFLAGS / 8]);
     return Kernel.NO_RETURN;
   }
 

@@ -28,6 +28,8 @@ public final class ThreadGroup {
   final long startNanos = System.nanoTime();
   final long[][] rlimits = new long[RLIM_NLIMITS][];
   volatile ExitStatus pendingStatus;
+  /** The signal the parent gets when this process ends (clone's CSIGNAL byte; SIGCHLD for fork, 0 for none). */
+  volatile int exitSignal = Signals.SIGCHLD;
   /** The parent process (null for processes the host started); guarded by Kernel.waitLock. */
   ThreadGroup parent;
   final List<ThreadGroup> children = new java.util.ArrayList<>();

@@ -30,8 +30,14 @@ public interface Platform extends AutoCloseable {
   /** Lowest user address the platform reserves at the top of the user half: user mappings stay below it. */
   long userLimit();
 
-  /** A vCPU for the calling thread; each task thread keeps its own. */
+  /**
+   * A vCPU bound to the calling thread in a fresh task's state: an idle one or a new one; null when {@link
+   * #maxVcpus} exist and all are in use.
+   */
   Vcpu newVcpu();
+
+  /** How many vCPUs this platform creates at most. */
+  int maxVcpus();
 
   /**
    * Tells the platform that a leaf mapping of {@code gpa} was removed or lost permissions, so cached

@@ -52,6 +52,18 @@ public interface Vcpu extends AutoCloseable {
 
   String exitDetail();
 
+  /**
+   * The user state of the task on this vCPU (registers, FS/GS base, address space, FPU), so the task can continue
+   * on another vCPU. Only between {@link #run()} calls at a syscall or interrupt exit, never at a fault.
+   */
+  Object saveContext();
+
+  /**
+   * Binds this vCPU to the calling thread in the state a fresh task starts from, then loads {@code context} from
+   * {@link #saveContext} (of any vCPU of the same platform) if it is not null.
+   */
+  void loadContext(Object context);
+
   /** Makes a running {@link #run()} return {@link ExitKind#INTERRUPTED} soon; callable from any thread. */
   void kick();
 

@@ -35,6 +35,12 @@ public final class KvmMachine implements Platform {
   private final long scratch;
   private final byte[] cpuid;
   private final AtomicInteger nextVcpu = new AtomicInteger();
+  /**
+   * vCPUs this machine creates at most: the layout's room, or fewer with {@code -Djvisor.vcpus=N} (tests of the
+   * vCPU scheduler use a handful). More tasks than this share vCPUs (see the kernel's VcpuScheduler).
+   */
+  private final int maxVcpus = Math.max(1, Math.min(Layout.MAX_VCPUS,
+      Integer.getInteger("jvisor.vcpus", Layout.MAX_VCPUS)));
   /** vCPUs of tasks that ended: KVM cannot destroy a vCPU before its VM, so they are reused. */
   private final java.util.ArrayDeque<KvmVcpu> idle = new java.util.ArrayDeque<>();
 
@@ -184,17 +190,24 @@ public final class KvmMachine implements Platform {
   }
 
   @Override
+  public int maxVcpus() {
+    return maxVcpus;
+  }
+
+  @Override
   public Vcpu newVcpu() {
+    int id;
     synchronized (this) {
       KvmVcpu reused = idle.poll();
       if (reused != null) {
         reused.reset();
         return reused;
       }
-    }
-    int id = nextVcpu.getAndIncrement();
-    if (id >= Layout.MAX_VCPUS) {
-      throw new IllegalStateException("too many vCPUs (" + Layout.MAX_VCPUS + ")");
+      id = nextVcpu.get();
+      if (id >= maxVcpus) {
+        return null;
+      }
+      nextVcpu.incrementAndGet();
     }
     synchronized (this) {
       // Each vCPU gets its TSS page and exception stack in the shared kernel half.

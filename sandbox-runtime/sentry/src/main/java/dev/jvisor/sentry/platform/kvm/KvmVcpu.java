@@ -371,6 +371,41 @@ final class KvmVcpu implements Vcpu {
     return detail;
   }
 
+  /** A task's user state off any vCPU. */
+  private record Context(byte[] regs, long fsBase, long gsBase, long cr3, byte[] fpu) {}
+
+  @Override
+  public Object saveContext() {
+    freshSregs();
+    byte[] regs = new byte[SIZEOF_REGS];
+    run.get(R, regs);
+    if (atHwSyscall) {
+      // Stopped in the ring-0 stub, which would SYSRETQ to RCX with R11's flags: the context resumes there in
+      // ring 3 directly instead.
+      ByteBuffer b = ByteBuffer.wrap(regs).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.putLong(REG_RIP, b.getLong(REG_RCX));
+      b.putLong(REG_RFLAGS, (b.getLong(REG_R11) & X86.RFLAGS_USER_MASK) | X86.RFLAGS_FIXED | X86.RFLAGS_IF);
+    }
+    return new Context(regs, run.getLong(S + SREG_FS + SEG_BASE), run.getLong(S + SREG_GS + SEG_BASE),
+        run.getLong(S + SREG_CR3), saveFpu());
+  }
+
+  @Override
+  public void loadContext(Object context) {
+    reset();
+    atHwSyscall = false;
+    if (context == null) {
+      return;
+    }
+    Context c = (Context) context;
+    run.put(R, c.regs());
+    run.putLong(S + SREG_FS + SEG_BASE, c.fsBase());
+    run.putLong(S + SREG_GS + SEG_BASE, c.gsBase());
+    run.putLong(S + SREG_CR3, c.cr3());
+    dirty |= KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+    restoreFpu(c.fpu());
+  }
+
   @Override
   public void kick() {
     kicked = true;
