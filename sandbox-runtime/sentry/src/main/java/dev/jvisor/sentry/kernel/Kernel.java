@@ -292,6 +292,7 @@ public final class Kernel implements ProcView {
       tg.argv = ptg.argv;
       tg.envp = ptg.envp;
       tg.copyLimitsFrom(ptg);
+      tg.setGroups(ptg.groups());
       synchronized (waitLock) {
         tg.parent = ptg;
         ptg.children.add(tg);
@@ -304,6 +305,7 @@ public final class Kernel implements ProcView {
       System.arraycopy(parent.sigactions[i], 0, child.sigactions[i], 0, 4);
     }
     child.sigmask = parent.sigmask;
+    child.setSched(parent.sched());
     tg.tasks.add(child);
     tasks.put(tid, child);
     threadGroups.put(tg.pid, tg);
@@ -492,6 +494,11 @@ public final class Kernel implements ProcView {
 
   /** Sends {@code sig} to a process: one of its tasks that does not block it takes it. */
   public void signalThreadGroup(ThreadGroup tg, int sig, int senderPid) {
+    signalThreadGroup(tg, sig, SignalFrames.userInfo(sig, senderPid));
+  }
+
+  /** As above with a caller-built siginfo (timers: SI_TIMER, queued values). */
+  public void signalThreadGroup(ThreadGroup tg, int sig, byte[] info) {
     if (sig == Signals.SIGCONT) {
       continueThreadGroup(tg);
     }
@@ -512,7 +519,7 @@ public final class Kernel implements ProcView {
       chosen = tg.tasks.get(0);
     }
     if (chosen != null) {
-      chosen.sendSignal(sig, SignalFrames.userInfo(sig, senderPid));
+      chosen.sendSignal(sig, info);
     }
   }
 

@@ -43,6 +43,8 @@ public final class Task {
   /** rt_sigsuspend's caller mask: what the handler frame saves and what applies again afterwards. */
   private Long suspendMask;
   private long utimeStartNanos;
+  /** sched_* / nice state (recorded, not enforced). */
+  private volatile Sched sched = Sched.initial();
 
   Task(Kernel kernel, int tid, ThreadGroup tg, MemoryManager mm, FdTable fds, String cwd,
       dev.jvisor.sentry.vfs.Vfs vfs) {
@@ -559,6 +561,30 @@ public final class Task {
   public void suspendWith(long temporary, long old) {
     suspendMask = old;
     setSigmask(temporary);
+  }
+
+  public Sched sched() {
+    return sched;
+  }
+
+  public void setSched(Sched s) {
+    sched = s;
+  }
+
+  /**
+   * rt_sigtimedwait: takes the lowest pending signal in {@code set} off this task's queue and returns
+   * {signal, siginfo}, or null when none is pending.
+   */
+  public synchronized Object[] dequeueSignal(long set) {
+    long ready = pending & set;
+    if (ready == 0) {
+      return null;
+    }
+    int sig = Long.numberOfTrailingZeros(ready) + 1;
+    pending &= ~bit(sig);
+    byte[] info = pendingInfo[sig];
+    pendingInfo[sig] = null;
+    return new Object[] {sig, info != null ? info : SignalFrames.userInfo(sig, 0)};
   }
 
   public long cpuNanos() {
