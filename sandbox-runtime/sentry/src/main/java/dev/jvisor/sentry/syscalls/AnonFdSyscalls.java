@@ -59,8 +59,8 @@ final class AnonFdSyscalls {
           }
           return FileSyscalls.install(k, new PidFd(tg, (int) flags), 0, true); // pidfds are always close-on-exec
         });
-    t.partial("pidfd_send_signal", "fdpx", "As kill(2) on the pidfd's process; a siginfo must name the same signal "
-        + "and a negative si_code (queued by the sender).", AnonFdSyscalls::pidfdSendSignal);
+    t.partial("pidfd_send_signal", "fdpx", "As kill(2) on the pidfd's process (or its leader thread, "
+        + "or its process group, by flag); a siginfo must name the same signal and a negative si_code.", AnonFdSyscalls::pidfdSendSignal);
     t.partial("preadv2", "fpddx", "As preadv (offset -1: the file position); RWF_HIPRI/DSYNC/SYNC/NOWAIT are "
         + "accepted on files (data is in memory), RWF_NOWAIT on a pipe is EOPNOTSUPP, unknown flags EOPNOTSUPP.",
         (k, fd, iov, cnt, lo, hi, flags) -> vector2(k, fd, iov, cnt, lo, flags, true));
@@ -98,7 +98,8 @@ final class AnonFdSyscalls {
 
   private static long pidfdSendSignal(Task k, long pidfd, long sig, long info, long flags, long a, long b)
       throws ErrnoException {
-    if (flags != 0) {
+    // PIDFD_SIGNAL_THREAD / _THREAD_GROUP / _PROCESS_GROUP (Linux 6.9): at most one scope.
+    if ((flags & ~7L) != 0 || Long.bitCount(flags) > 1) {
       throw new ErrnoException(Errno.EINVAL);
     }
     if (!(Args.fd(k, pidfd) instanceof PidFd p)) {
@@ -129,7 +130,20 @@ final class AnonFdSyscalls {
     if (tg.exited() || k.kernel().threadGroup(tg.pid()) != tg) {
       throw new ErrnoException(Errno.ESRCH);
     }
-    if (sig != 0) {
+    if (sig == 0) {
+      return 0;
+    }
+    if (flags == 1) { // the thread the pidfd names: for a process pidfd, its leader
+      var leader = k.kernel().task(tg.pid());
+      if (leader == null) {
+        throw new ErrnoException(Errno.ESRCH);
+      }
+      leader.sendSignal((int) sig, si.array());
+    } else if (flags == 4) {
+      for (ThreadGroup member : k.kernel().processGroup(tg.pgid())) {
+        k.kernel().signalThreadGroup(member, (int) sig, si.array().clone());
+      }
+    } else {
       k.kernel().signalThreadGroup(tg, (int) sig, si.array());
     }
     return 0;
