@@ -1,6 +1,7 @@
 package dev.jvisor.sentry.syscalls;
 
 import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.SyscallHandler;
 import dev.jvisor.sentry.kernel.SyscallTable;
 import dev.jvisor.sentry.kernel.Task;
 import dev.jvisor.sentry.vfs.ErrnoException;
@@ -149,15 +150,29 @@ final class PathSyscalls {
       Args.fd(k, fd);
       return statfs(k, buf);
     });
-    for (String name : new String[] {"getxattr", "lgetxattr", "fgetxattr"}) {
-      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
-    }
-    for (String name : new String[] {"listxattr", "llistxattr", "flistxattr"}) {
-      t.partial(name, "spd", "No extended attributes: an empty list.", (k, a, b, c, d, e, f) -> 0);
-    }
-    for (String name : new String[] {"setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr",
-        "fremovexattr"}) {
-      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
+    // No filesystem here stores extended attributes, but the name still has to resolve first: a missing file is
+    // ENOENT (and a bad fd EBADF) before the attribute question arises.
+    String[][] xattr = {{"getxattr", "lgetxattr", "fgetxattr"}, {"setxattr", "lsetxattr", "fsetxattr"},
+        {"removexattr", "lremovexattr", "fremovexattr"}, {"listxattr", "llistxattr", "flistxattr"}};
+    for (String[] family : xattr) {
+      boolean list = family[0].equals("listxattr");
+      String note = list ? "No extended attributes: an empty list (after resolving the file)."
+          : "Extended attributes are not supported: EOPNOTSUPP (after resolving the file).";
+      for (int i = 0; i < 3; i++) {
+        int form = i;
+        SyscallHandler h = (k, p, a, b, c, d, e) -> {
+          if (form == 2) {
+            Args.fd(k, p);
+          } else {
+            k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), form == 0);
+          }
+          if (!list) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+          }
+          return 0;
+        };
+        t.partial(family[i], form == 2 ? "fpd" : "spd", note, h);
+      }
     }
     t.error("mknod", Errno.EPERM, "Device nodes cannot be created: EPERM.");
     t.error("mknodat", Errno.EPERM, "Device nodes cannot be created: EPERM.");

@@ -20,7 +20,14 @@ final class SignalSyscalls {
       long[] cur = k.altStack();
       if (ss != 0) {
         long[] v = Args.readLongs(k, ss, 3); // ss_sp, ss_flags, ss_size
-        if ((v[1] & 2) != 0) {
+        if (cur[1] == 1) {
+          throw new ErrnoException(Errno.EPERM); // cannot change the stack a handler is running on
+        }
+        int ssFlags = (int) v[1]; // an int followed by padding
+        if ((ssFlags & ~(1 | 2 | 0x80000000)) != 0) { // SS_ONSTACK (old programs pass it), SS_DISABLE, SS_AUTODISARM
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((ssFlags & 2) != 0) {
           k.setAltStack(0, 0);
         } else {
           if (v[2] < 2048) {
