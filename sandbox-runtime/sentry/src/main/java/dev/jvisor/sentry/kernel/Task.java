@@ -596,6 +596,16 @@ public final class Task {
     return new Object[] {sig, info != null ? info : SignalFrames.userInfo(sig, 0)};
   }
 
+  /** CPU time the task's host thread has used (guest time in KVM_RUN included, as Linux accounts it). */
+  public long hostCpuNanos() {
+    Thread th = thread;
+    if (th == null) {
+      return 0;
+    }
+    long v = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(th.getId());
+    return Math.max(0, v);
+  }
+
   public long cpuNanos() {
     return System.nanoTime() - utimeStartNanos;
   }

@@ -96,19 +96,35 @@ final class AnonFdSyscalls {
     return FileSyscalls.vectorIo(k, fd, iov, cnt, off, read);
   }
 
+  /**
+   * The process a pidfd names. Like Linux, an open /proc/PID directory also works as one (it names the process
+   * that had the PID when it was opened; here, the process that has it now, if alive). Anything else is EBADF.
+   */
+  static ThreadGroup pidfdProcess(Task k, FileDescription f) throws ErrnoException {
+    if (f instanceof PidFd p) {
+      return p.process();
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/proc/([0-9]{1,9})").matcher(f.path());
+    if (m.matches() && f.node() != null && f.node().type() == dev.jvisor.sentry.vfs.NodeType.DIRECTORY) {
+      ThreadGroup tg = k.kernel().threadGroup(Integer.parseInt(m.group(1)));
+      if (tg == null) {
+        throw new ErrnoException(Errno.ESRCH);
+      }
+      return tg;
+    }
+    throw new ErrnoException(Errno.EBADF);
+  }
+
   private static long pidfdSendSignal(Task k, long pidfd, long sig, long info, long flags, long a, long b)
       throws ErrnoException {
     // PIDFD_SIGNAL_THREAD / _THREAD_GROUP / _PROCESS_GROUP (Linux 6.9): at most one scope.
     if ((flags & ~7L) != 0 || Long.bitCount(flags) > 1) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    if (!(Args.fd(k, pidfd) instanceof PidFd p)) {
-      throw new ErrnoException(Errno.EBADF);
-    }
+    ThreadGroup tg = pidfdProcess(k, Args.fd(k, pidfd));
     if (sig < 0 || sig > Signals.NSIG) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    ThreadGroup tg = p.process();
     ByteBuffer si = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
     if (info != 0) {
       byte[] raw = new byte[128];

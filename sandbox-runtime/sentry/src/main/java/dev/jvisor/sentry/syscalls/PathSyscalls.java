@@ -185,6 +185,7 @@ final class PathSyscalls {
     int fl = (int) flags;
     boolean follow = (fl & O_NOFOLLOW) == 0;
     Node node;
+    String resolvedPath = null;
     if ((fl & O_CREAT) != 0) {
       Vfs.Parent parent = vfs.resolveParent(abs);
       Node existing = null;
@@ -204,7 +205,9 @@ final class PathSyscalls {
         node = parent.dir().create(parent.name(), (int) mode & ~k.umask());
       }
     } else {
-      node = vfs.resolve(abs, follow).node();
+      Vfs.Resolved r = vfs.resolve(abs, follow);
+      node = r.node();
+      resolvedPath = r.path();
     }
     NodeType type = node.type();
     if (type == NodeType.SYMLINK && (fl & FileDescription.O_PATH) == 0) {
@@ -217,6 +220,12 @@ final class PathSyscalls {
       throw new ErrnoException(Errno.EISDIR);
     }
     FileDescription f = node.open(fl & ~FileDescription.O_CLOEXEC);
+    if (f instanceof dev.jvisor.sentry.fs.mem.MergedDirFd d && resolvedPath != null && d.path().equals("/proc")
+        && resolvedPath.startsWith("/proc/")) {
+      // /proc's directories all open as "/proc"; a /proc/PID directory fd must know its own path (openat relative
+      // to it, /proc/self/fd links, and its use as a pidfd).
+      f = new dev.jvisor.sentry.fs.mem.MergedDirFd(node, fl & ~FileDescription.O_CLOEXEC, resolvedPath);
+    }
     return FileSyscalls.install(k, f, 0, (fl & FileDescription.O_CLOEXEC) != 0);
   }
 

@@ -85,7 +85,7 @@ final class TimerSyscalls {
       writeItimerspec(k, cur, timer(k, id).timer.get());
       return 0;
     });
-    t.full("timer_getoverrun", "d", (k, id, a, b, c, d, e) -> timer(k, id).lastOverrun);
+    t.full("timer_getoverrun", "d", (k, id, a, b, c, d, e) -> timer(k, id).overrunOfLastDelivered());
     t.full("timer_delete", "d", (k, id, a, b, c, d, e) -> {
       PosixTimer pt = timers(k.threadGroup()).remove((int) id);
       if (pt == null || id < 0 || id > Integer.MAX_VALUE) {
@@ -139,8 +139,14 @@ final class TimerSyscalls {
   static final class PosixTimer {
     final int id;
     final IntervalTimer timer;
-    /** Expirations beyond the first that the last delivered signal stood for (timer_getoverrun). */
+    /** The overrun the queued siginfo reports (kept current while it is pending). */
     volatile int lastOverrun;
+    /** The overrun of the signal before the queued one (what timer_getoverrun says while the new one waits). */
+    int previousOverrun;
+    /** Where the signal goes: one thread, or (null) the process; and which signal. */
+    Task thread;
+    ThreadGroup process;
+    int signal;
     /** Expirations beyond the first since the last signal was queued. */
     long missed;
     /** The siginfo of the last signal queued (updated while it is still pending). */
@@ -149,6 +155,18 @@ final class TimerSyscalls {
     PosixTimer(int id, IntervalTimer timer) {
       this.id = id;
       this.timer = timer;
+    }
+
+    /**
+     * timer_getoverrun: Linux latches the overrun when the signal is delivered (it_overrun_last), so a signal
+     * queued since then but not yet taken does not change the answer.
+     */
+    synchronized int overrunOfLastDelivered() {
+      if (queued == null) {
+        return 0;
+      }
+      long pending = thread != null ? thread.pendingMask() : pendingInGroup(process);
+      return (pending & (1L << (signal - 1))) != 0 ? previousOverrun : lastOverrun;
     }
   }
 
@@ -228,6 +246,9 @@ final class TimerSyscalls {
         sigval[0] = id; // no sigevent: SIGALRM carrying the timer id
       }
       self[0] = new PosixTimer(id, it);
+      self[0].thread = thread;
+      self[0].process = tg;
+      self[0].signal = sig;
       all.put(id, self[0]);
     }
     try {
@@ -265,6 +286,7 @@ final class TimerSyscalls {
         ByteBuffer.wrap(pt.queued).order(ByteOrder.LITTLE_ENDIAN).putInt(20, pt.lastOverrun);
         return;
       }
+      pt.previousOverrun = pt.queued != null ? pt.lastOverrun : 0;
       pt.missed = n - 1;
       pt.lastOverrun = (int) Math.min(Integer.MAX_VALUE, pt.missed);
       si = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
