@@ -171,7 +171,8 @@ final class PathSyscalls {
           }
           return 0;
         };
-        t.partial(family[i], form == 2 ? "fpd" : "spd", note, h);
+        t.register(family[i], list ? dev.jvisor.sentry.kernel.Support.PARTIAL : dev.jvisor.sentry.kernel.Support.ERROR,
+            note, form == 2 ? "fpd" : "spd", h);
       }
     }
     t.error("mknod", Errno.EPERM, "Device nodes cannot be created: EPERM.");
