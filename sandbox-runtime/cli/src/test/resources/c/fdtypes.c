@@ -118,6 +118,9 @@ int main(int argc, char **argv) {
   SHOW("pwritev2 RWF_APPEND", pwritev2(f, &wv, 1, 0, RWF_APPEND));
   SHOW("size", lseek(f, 0, SEEK_END));
   SHOW("pwritev2 RWF_DSYNC", pwritev2(f, &wv, 1, 0, RWF_DSYNC));
+  lseek(f, 0, SEEK_SET);
+  SHOW("pwritev2 RWF_APPEND at the position", pwritev2(f, &wv, 1, -1, RWF_APPEND));
+  SHOW("position follows the append", lseek(f, 0, SEEK_CUR));
   SHOW("preadv2 on pipe with offset", preadv2(pp2[0], iov, 1, 0, 0));
   SHOW("preadv2 negative offset", preadv2(f, iov, 1, -5, 0));
   close(f);

@@ -84,14 +84,19 @@ final class AnonFdSyscalls {
     if (read && !f.readable() || !read && !f.writable()) {
       throw new ErrnoException(Errno.EBADF);
     }
+    if (!read && (flags & RWF_APPEND) != 0 && !f.isStream()) {
+      // RWF_APPEND: this write goes to the end whatever the offset; with offset -1 the file position follows it.
+      if (off == -1) {
+        f.lseek(0, 2);
+        return FileSyscalls.vectorIo(k, fd, iov, cnt, -1, false);
+      }
+      return FileSyscalls.vectorIo(k, fd, iov, cnt, f.stat().size(), false);
+    }
     if (off == -1) {
       return FileSyscalls.vectorIo(k, fd, iov, cnt, -1, read);
     }
     if (f.isStream()) {
       throw new ErrnoException(Errno.ESPIPE);
-    }
-    if (!read && (flags & RWF_APPEND) != 0) {
-      off = f.stat().size();
     }
     return FileSyscalls.vectorIo(k, fd, iov, cnt, off, read);
   }
