@@ -2,6 +2,8 @@
 # Runs Python's own regression tests natively and inside `jvisor do`, module by module, and writes the
 # per-module table to docs/compatibility.md. Needs the libpython3.11-testsuite Debian package.
 #   scripts/python-compat.sh [module ...]   (default: the modules issue 4 names)
+# Rows of modules not named on the command line are kept from the existing table, and so is everything from
+# its first "## " heading on (the hand-written reasons).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 modules=("$@")
@@ -31,6 +33,15 @@ for m in "${modules[@]}"; do
   rows+="| $m | $(verdict $nrc) ($((mid - start)) s) | $(verdict $src) ($((end - mid)) s) | ${reason//|/\\|} |"$'\n'
   echo "$m: native $(verdict $nrc), sandbox $(verdict $src)"
 done
+# Keep the rows of modules this run did not touch, and the hand-written notes (from the first "## " heading on).
+notes=""
+if [ -f "$out" ]; then
+  notes=$(sed -n '/^## /,$p' "$out")
+  while IFS= read -r line; do
+    m=$(printf '%s' "$line" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+    case " ${modules[*]} " in *" $m "*) ;; *) rows+="$line"$'\n' ;; esac
+  done < <(grep -E '^\| test_' "$out")
+fi
 {
   echo "# Compatibility: Python's regression tests"
   echo
@@ -42,6 +53,10 @@ done
   echo "| module | native | sandboxed | why it fails sandboxed |"
   echo "|---|---|---|---|"
   printf '%s' "$rows"
+  if [ -n "$notes" ]; then
+    echo
+    printf '%s\n' "$notes"
+  fi
 } >"$out"
 rm -rf "$tmp"
 echo "wrote $out"

@@ -21,7 +21,8 @@ class CProgramsIT {
   static void compile() throws Exception {
     assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
     dir = Files.createTempDirectory("jvisor-c");
-    for (String name : List.of("mm", "fileio", "timerlimits", "nullptr", "forkmem")) {
+    for (String name : List.of("mm", "fileio", "timerlimits", "nullptr", "forkmem", "timers", "fdtypes", "sched",
+        "owners", "altstack")) {
       Path src = dir.resolve(name + ".c");
       try (InputStream in = CProgramsIT.class.getResourceAsStream("/c/" + name + ".c")) {
         Files.copy(in, src);
@@ -47,7 +48,8 @@ class CProgramsIT {
 
   @ParameterizedTest
   @CsvSource({"mm,dynamic", "mm,static", "fileio,dynamic", "fileio,static", "timerlimits,dynamic",
-      "timerlimits,static", "forkmem,dynamic", "forkmem,static"})
+      "timerlimits,static", "forkmem,dynamic", "forkmem,static", "timers,dynamic", "timers,static",
+      "fdtypes,dynamic", "fdtypes,static", "sched,dynamic", "sched,static", "altstack,dynamic", "altstack,static"})
   void printsTheSameAsNatively(String program, String linkage) throws Exception {
     String exe = dir.resolve(program + "-" + linkage).toString();
     String scratch = "/tmp/jvisor-c-scratch-" + program + "-" + linkage;
@@ -58,6 +60,14 @@ class CProgramsIT {
     assertThat(r.stdout()).isEqualTo(host.stdout());
     assertThat(r.exit()).isZero();
     assertThat(Path.of(scratch)).doesNotExist();
+  }
+
+  /** Ownership and groups: root may chown anything natively, and the sandbox's processes are root. */
+  @ParameterizedTest
+  @CsvSource({"owners,dynamic", "owners,static"})
+  void rootOwnershipAndGroupsMatchNatively(String program, String linkage) throws Exception {
+    assumeTrue(Runs.natively(dir, "id", "-u").stdout().trim().equals("0"), "needs root natively");
+    printsTheSameAsNatively(program, linkage);
   }
 
   @Test

@@ -122,7 +122,8 @@ class DoCommandIT {
     Runs.Result r = Runs.sandboxed(CWD, List.of("--strace"), "/bin/busybox", "cat", "/etc/hostname");
     assertThat(r.exit()).isZero();
     assertThat(r.stderr()).containsPattern("open(at\\(-100, )?\\(?\"/etc/hostname\", 0x0, 0+\\) = 3")
-        .containsPattern("read\\(3, 0x[0-9a-f]+, \\d+\\) = \\d+")
+        // busybox cat copies with sendfile where the kernel has it (as natively), else with read
+        .containsPattern("(read\\(3, 0x[0-9a-f]+, \\d+\\)|sendfile\\(1, 3, 0x0, \\d+\\)) = \\d+")
         .contains("exit_group(0)");
   }
 

@@ -334,6 +334,7 @@ public final class Kernel implements ProcView {
       tg.argv = ptg.argv;
       tg.envp = ptg.envp;
       tg.copyLimitsFrom(ptg);
+      tg.setGroups(ptg.groups());
       synchronized (waitLock) {
         tg.parent = ptg;
         ptg.children.add(tg);
@@ -346,6 +347,7 @@ public final class Kernel implements ProcView {
       System.arraycopy(parent.sigactions[i], 0, child.sigactions[i], 0, 4);
     }
     child.sigmask = parent.sigmask;
+    child.setSched(parent.sched());
     tg.tasks.add(child);
     tasks.put(tid, child);
     threadGroups.put(tg.pid, tg);
@@ -551,8 +553,8 @@ public final class Kernel implements ProcView {
     signalThreadGroup(tg, sig, SignalFrames.userInfo(sig, senderPid));
   }
 
-  /** Sends {@code sig} with its siginfo to a process: one of its tasks that does not block it takes it. */
-  void signalThreadGroup(ThreadGroup tg, int sig, byte[] info) {
+  /** As above with a caller-built siginfo (timers: SI_TIMER, queued values). */
+  public void signalThreadGroup(ThreadGroup tg, int sig, byte[] info) {
     if (sig == Signals.SIGCONT) {
       continueThreadGroup(tg);
     }

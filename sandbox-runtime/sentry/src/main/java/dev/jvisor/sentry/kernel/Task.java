@@ -47,10 +47,11 @@ public final class Task {
   private final byte[][] pendingInfo = new byte[Signals.NSIG + 1][];
   private long altStackSp;
   private long altStackSize;
-  private boolean onAltStack;
   /** rt_sigsuspend's caller mask: what the handler frame saves and what applies again afterwards. */
   private Long suspendMask;
   private long utimeStartNanos;
+  /** sched_* / nice state (recorded, not enforced). */
+  private volatile Sched sched = Sched.initial();
 
   Task(Kernel kernel, int tid, ThreadGroup tg, MemoryManager mm, FdTable fds, String cwd,
       dev.jvisor.sentry.vfs.Vfs vfs) {
@@ -567,7 +568,10 @@ public final class Task {
     long[] act = sigactions[sig];
     long flags = act[1];
     long altTop = 0;
-    if ((flags & SignalFrames.SA_ONSTACK) != 0 && altStackSize != 0 && !onAltStack) {
+    // Already running on the alternate stack (a handler interrupted there, or at its restorer): the new frame
+    // goes below the current one, as Linux decides by the stack pointer (on_sig_stack). Starting again at the
+    // top would overwrite the frame rt_sigreturn is about to read.
+    if ((flags & SignalFrames.SA_ONSTACK) != 0 && altStackSize != 0 && !onAltStack(ctx[REG_RSP / 8])) {
       altTop = altStackSp + altStackSize;
     }
     long savedMask = suspendMask != null ? suspendMask : sigmask;
@@ -615,9 +619,16 @@ public final class Task {
     return Kernel.NO_RETURN;
   }
 
-  /** sigaltstack(2) state: {sp, flags, size}. */
+  /** True when {@code sp} lies within the alternate signal stack (kernel/signal.c on_sig_stack). */
+  public boolean onAltStack(long sp) {
+    return altStackSize != 0 && Long.compareUnsigned(sp, altStackSp) > 0
+        && Long.compareUnsigned(sp - altStackSp, altStackSize) <= 0;
+  }
+
+  /** sigaltstack(2) state: {sp, flags (SS_ONSTACK 1 while the task runs on it, SS_DISABLE 2), size}. */
   public long[] altStack() {
-    return new long[] {altStackSp, altStackSize == 0 ? 2 : 0, altStackSize};
+    long flags = altStackSize == 0 ? 2 : onAltStack(vcpu.reg(REG_RSP)) ? 1 : 0;
+    return new long[] {altStackSp, flags, altStackSize};
   }
 
   public void setAltStack(long sp, long size) {
@@ -658,6 +669,40 @@ public final class Task {
   public void suspendWith(long temporary, long old) {
     suspendMask = old;
     setSigmask(temporary);
+  }
+
+  public Sched sched() {
+    return sched;
+  }
+
+  public void setSched(Sched s) {
+    sched = s;
+  }
+
+  /**
+   * rt_sigtimedwait: takes the lowest pending signal in {@code set} off this task's queue and returns
+   * {signal, siginfo}, or null when none is pending.
+   */
+  public synchronized Object[] dequeueSignal(long set) {
+    long ready = pending & set;
+    if (ready == 0) {
+      return null;
+    }
+    int sig = Long.numberOfTrailingZeros(ready) + 1;
+    pending &= ~bit(sig);
+    byte[] info = pendingInfo[sig];
+    pendingInfo[sig] = null;
+    return new Object[] {sig, info != null ? info : SignalFrames.userInfo(sig, 0)};
+  }
+
+  /** CPU time the task's host thread has used (guest time in KVM_RUN included, as Linux accounts it). */
+  public long hostCpuNanos() {
+    Thread th = thread;
+    if (th == null) {
+      return 0;
+    }
+    long v = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(th.getId());
+    return Math.max(0, v);
   }
 
   public long cpuNanos() {

@@ -47,6 +47,25 @@ public final class ThreadGroup {
   long realTimerDeadlineNanos;
   long realTimerIntervalNanos;
 
+  /** Supplementary group IDs (setgroups/getgroups); inherited across fork. */
+  private volatile int[] groups = new int[0];
+  /** POSIX timers (timer_create) and other per-process extras owned by syscall families; not inherited. */
+  public final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> extras =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A snapshot of the live tasks (threads) of this process. */
+  public List<Task> taskList() {
+    return List.copyOf(tasks);
+  }
+
+  public int[] groups() {
+    return groups.clone();
+  }
+
+  public void setGroups(int[] g) {
+    groups = g.clone();
+  }
+
   ThreadGroup(int pid, int ppid) {
     this.pid = pid;
     this.ppid = ppid;

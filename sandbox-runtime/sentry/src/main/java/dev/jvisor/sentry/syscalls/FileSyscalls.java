@@ -150,7 +150,6 @@ final class FileSyscalls {
       }
       return 0;
     });
-    t.error("sendfile", Errno.EINVAL, "Returns EINVAL so callers fall back to read/write.");
     t.error("copy_file_range", Errno.ENOSYS, "Returns ENOSYS so callers fall back to read/write.");
   }
 
@@ -184,6 +183,11 @@ final class FileSyscalls {
     }
     long len = Args.checkLen(n);
     return read ? f.pread(k.mm(), buf, len, off) : f.pwrite(k.mm(), buf, len, off);
+  }
+
+  /** readv/writev (off -1) and preadv/pwritev (off >= 0) for other families (preadv2/pwritev2). */
+  static long vectorIo(Task k, long fd, long iov, long cnt, long off, boolean read) throws ErrnoException {
+    return read ? vector(k, fd, iov, cnt, off, true) : epipe(k, vector(k, fd, iov, cnt, off, false));
   }
 
   private static long vector(Task k, long fd, long iov, long cnt, long off, boolean read) throws ErrnoException {

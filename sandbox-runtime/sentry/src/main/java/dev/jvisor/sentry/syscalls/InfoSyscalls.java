@@ -65,20 +65,6 @@ final class InfoSyscalls {
       Thread.yield();
       return 0;
     });
-    t.partial("sched_getaffinity", "ddp", "Every host CPU is allowed.", (k, pid, len, mask, a, b, c) -> {
-      int cpus = Runtime.getRuntime().availableProcessors();
-      int bytes = 8 * ((cpus + 63) / 64);
-      if (len < bytes || (len & 7) != 0) {
-        throw new ErrnoException(Errno.EINVAL);
-      }
-      byte[] m = new byte[bytes];
-      for (int i = 0; i < cpus; i++) {
-        m[i / 8] |= (byte) (1 << (i % 8));
-      }
-      Args.write(k, mask, m);
-      return bytes;
-    });
-    t.partial("sched_setaffinity", "ddp", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
     t.partial("getcpu", "ppp", "Always CPU 0, node 0.", (k, cpu, node, a, b, c, d) -> {
       if (cpu != 0) {
         Args.writeInt(k, cpu, 0);
@@ -88,17 +74,6 @@ final class InfoSyscalls {
       }
       return 0;
     });
-    t.partial("sched_getscheduler", "d", "SCHED_OTHER.", (k, a, b, c, d, e, f) -> 0);
-    t.partial("sched_getparam", "dp", "Priority 0.", (k, pid, p, a, b, c, d) -> {
-      Args.writeInt(k, p, 0);
-      return 0;
-    });
-    t.partial("sched_setscheduler", "ddp", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
-    t.partial("sched_setparam", "dp", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
-    t.full("sched_get_priority_max", "d", (k, p, a, b, c, d, e) -> p == 1 || p == 2 ? 99 : 0);
-    t.full("sched_get_priority_min", "d", (k, p, a, b, c, d, e) -> p == 1 || p == 2 ? 1 : 0);
-    t.partial("getpriority", "dd", "Nice 0.", (k, a, b, c, d, e, f) -> 20);
-    t.partial("setpriority", "ddd", "Accepted without effect.", (k, a, b, c, d, e, f) -> 0);
   }
 
   private static long syslog(Task k, long type, long buf, long len, long a, long b, long c)

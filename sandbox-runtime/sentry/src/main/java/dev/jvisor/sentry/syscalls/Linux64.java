@@ -18,6 +18,10 @@ public final class Linux64 {
     PipeSyscalls.register(t);
     WaitSyscalls.register(t);
     InfoSyscalls.register(t);
+    SchedSyscalls.register(t);
+    SpliceSyscalls.register(t);
+    AnonFdSyscalls.register(t);
+    TimerSyscalls.register(t);
     Unsupported.register(t);
     return t;
   }

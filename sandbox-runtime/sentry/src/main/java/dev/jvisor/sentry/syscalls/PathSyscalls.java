@@ -1,6 +1,7 @@
 package dev.jvisor.sentry.syscalls;
 
 import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.kernel.SyscallHandler;
 import dev.jvisor.sentry.kernel.SyscallTable;
 import dev.jvisor.sentry.kernel.Task;
 import dev.jvisor.sentry.vfs.ErrnoException;
@@ -78,10 +79,19 @@ final class PathSyscalls {
       n.chmod((int) mode);
       return 0;
     });
-    for (String name : new String[] {"chown", "lchown", "fchown", "fchownat"}) {
-      t.partial(name, "sdd", "Ownership is not tracked: accepted and ignored (the sandbox runs as root).",
-          (k, a, b, c, d, e, f) -> 0);
-    }
+    String owners = "Owners are recorded in the overlay (the host file never changes); the sandbox runs as "
+        + "root, so any uid/gid is allowed. Host-only trees (/proc, /dev) give EROFS.";
+    t.partial("chown", "sdd", owners, (k, p, u, g, a, b, c) -> chown(k, Args.AT_FDCWD, p, u, g, 0));
+    t.partial("lchown", "sdd", owners, (k, p, u, g, a, b, c) ->
+        chown(k, Args.AT_FDCWD, p, u, g, Args.AT_SYMLINK_NOFOLLOW));
+    t.partial("fchownat", "fsddx", owners, (k, dfd, p, u, g, fl, c) -> chown(k, dfd, p, u, g, fl));
+    t.partial("fchown", "fdd", owners + " Pipes and anonymous files accept it.", (k, fd, u, g, a, b, c) -> {
+      Node n = Args.fd(k, fd).node();
+      if (n != null) {
+        n.chown((int) u, (int) g);
+      }
+      return 0;
+    });
     t.full("truncate", "sd", (k, p, len, a, b, c, d) -> {
       if (len < 0) {
         throw new ErrnoException(Errno.EINVAL);
@@ -89,16 +99,48 @@ final class PathSyscalls {
       k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
       return 0;
     });
-    t.partial("utimensat", "fspx", "Sets the modification time of in-memory files; host files are read-only.",
+    t.partial("utimensat", "fspx", "Times are recorded in the overlay (a host file is copied up first).",
         (k, dfd, p, times, fl, a, b) -> {
-          String path = p == 0 ? Args.fd(k, dfd).path() : Args.at(k, dfd, Args.path(k, p));
-          Node n = k.vfs().resolve(path, (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
-          n.setTimes(0, System.currentTimeMillis() * 1_000_000L);
-          return 0;
+          if ((fl & ~Args.AT_SYMLINK_NOFOLLOW) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          long[] ns = {UTIME_NOW, UTIME_NOW};
+          if (times != 0) {
+            long[] v = Args.readLongs(k, times, 4);
+            for (int i = 0; i < 2; i++) {
+              long sec = v[2 * i];
+              long nsec = v[2 * i + 1];
+              if (nsec == UTIME_NOW || nsec == UTIME_OMIT) {
+                ns[i] = nsec;
+              } else if (nsec < 0 || nsec >= 1_000_000_000L || sec < 0 || sec > Long.MAX_VALUE / 1_000_000_000L - 1) {
+                throw new ErrnoException(Errno.EINVAL);
+              } else {
+                ns[i] = sec * 1_000_000_000L + nsec;
+              }
+            }
+          }
+          Node n;
+          if (p == 0) { // utimensat(fd, NULL, ...) is futimens
+            FileDescription f = Args.fd(k, dfd);
+            n = f.node();
+            if (n == null) {
+              return 0;
+            }
+          } else {
+            n = k.vfs().resolve(Args.at(k, dfd, Args.path(k, p)), (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+          }
+          return setTimes(n, ns[0], ns[1]);
         });
-    t.partial("utimes", "sp", "As utimensat.", (k, p, times, a, b, c, d) -> {
-      k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
-      return 0;
+    t.partial("utimes", "sp", "As utimensat (microseconds).", (k, p, tv, a, b, c, d) ->
+        utimes(k, Args.AT_FDCWD, p, tv));
+    t.partial("futimesat", "fsp", "As utimensat (microseconds).", (k, dfd, p, tv, a, b, c) -> utimes(k, dfd, p, tv));
+    t.partial("utime", "sp", "As utimensat (seconds).", (k, p, buf, a, b, c, d) -> {
+      Node n = k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node();
+      if (buf == 0) {
+        return setTimes(n, UTIME_NOW, UTIME_NOW);
+      }
+      long[] v = Args.readLongs(k, buf, 2);
+      return setTimes(n, v[0] * 1_000_000_000L, v[1] * 1_000_000_000L);
     });
     t.partial("statfs", "sp", "Reports a synthetic filesystem.", (k, p, buf, a, b, c, d) -> {
       k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
@@ -108,15 +150,30 @@ final class PathSyscalls {
       Args.fd(k, fd);
       return statfs(k, buf);
     });
-    for (String name : new String[] {"getxattr", "lgetxattr", "fgetxattr"}) {
-      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
-    }
-    for (String name : new String[] {"listxattr", "llistxattr", "flistxattr"}) {
-      t.partial(name, "spd", "No extended attributes: an empty list.", (k, a, b, c, d, e, f) -> 0);
-    }
-    for (String name : new String[] {"setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr",
-        "fremovexattr"}) {
-      t.error(name, Errno.EOPNOTSUPP, "Extended attributes are not supported: EOPNOTSUPP.");
+    // No filesystem here stores extended attributes, but the name still has to resolve first: a missing file is
+    // ENOENT (and a bad fd EBADF) before the attribute question arises.
+    String[][] xattr = {{"getxattr", "lgetxattr", "fgetxattr"}, {"setxattr", "lsetxattr", "fsetxattr"},
+        {"removexattr", "lremovexattr", "fremovexattr"}, {"listxattr", "llistxattr", "flistxattr"}};
+    for (String[] family : xattr) {
+      boolean list = family[0].equals("listxattr");
+      String note = list ? "No extended attributes: an empty list (after resolving the file)."
+          : "Extended attributes are not supported: EOPNOTSUPP (after resolving the file).";
+      for (int i = 0; i < 3; i++) {
+        int form = i;
+        SyscallHandler h = (k, p, a, b, c, d, e) -> {
+          if (form == 2) {
+            Args.fd(k, p);
+          } else {
+            k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), form == 0);
+          }
+          if (!list) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+          }
+          return 0;
+        };
+        t.register(family[i], list ? dev.jvisor.sentry.kernel.Support.PARTIAL : dev.jvisor.sentry.kernel.Support.ERROR,
+            note, form == 2 ? "fpd" : "spd", h);
+      }
     }
     t.error("mknod", Errno.EPERM, "Device nodes cannot be created: EPERM.");
     t.error("mknodat", Errno.EPERM, "Device nodes cannot be created: EPERM.");
@@ -129,6 +186,7 @@ final class PathSyscalls {
     int fl = (int) flags;
     boolean follow = (fl & O_NOFOLLOW) == 0;
     Node node;
+    String resolvedPath = null;
     if ((fl & O_CREAT) != 0) {
       Vfs.Parent parent = vfs.resolveParent(abs);
       Node existing = null;
@@ -148,7 +206,9 @@ final class PathSyscalls {
         node = parent.dir().create(parent.name(), (int) mode & ~k.umask());
       }
     } else {
-      node = vfs.resolve(abs, follow).node();
+      Vfs.Resolved r = vfs.resolve(abs, follow);
+      node = r.node();
+      resolvedPath = r.path();
     }
     NodeType type = node.type();
     if (type == NodeType.SYMLINK && (fl & FileDescription.O_PATH) == 0) {
@@ -161,6 +221,12 @@ final class PathSyscalls {
       throw new ErrnoException(Errno.EISDIR);
     }
     FileDescription f = node.open(fl & ~FileDescription.O_CLOEXEC);
+    if (f instanceof dev.jvisor.sentry.fs.mem.MergedDirFd d && resolvedPath != null && d.path().equals("/proc")
+        && resolvedPath.startsWith("/proc/")) {
+      // /proc's directories all open as "/proc"; a /proc/PID directory fd must know its own path (openat relative
+      // to it, /proc/self/fd links, and its use as a pidfd).
+      f = new dev.jvisor.sentry.fs.mem.MergedDirFd(node, fl & ~FileDescription.O_CLOEXEC, resolvedPath);
+    }
     return FileSyscalls.install(k, f, 0, (fl & FileDescription.O_CLOEXEC) != 0);
   }
 
@@ -257,6 +323,52 @@ final class PathSyscalls {
     }
     Vfs.Parent parent = k.vfs().resolveParent(Args.at(k, dirfd, Args.path(k, p)));
     parent.dir().symlink(parent.name(), t);
+    return 0;
+  }
+
+  private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
+  private static long setTimes(Node n, long atime, long mtime) throws ErrnoException {
+    if (atime == UTIME_OMIT && mtime == UTIME_OMIT) {
+      return 0;
+    }
+    java.time.Instant i = java.time.Instant.now();
+    long now = i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    n.setTimes(atime == UTIME_NOW ? now : atime == UTIME_OMIT ? Node.OMIT : atime,
+        mtime == UTIME_NOW ? now : mtime == UTIME_OMIT ? Node.OMIT : mtime);
+    return 0;
+  }
+
+  private static long utimes(Task k, long dirfd, long p, long tv) throws ErrnoException {
+    Node n = k.vfs().resolve(Args.at(k, dirfd, Args.path(k, p)), true).node();
+    if (tv == 0) {
+      return setTimes(n, UTIME_NOW, UTIME_NOW);
+    }
+    long[] v = Args.readLongs(k, tv, 4);
+    if (v[1] < 0 || v[1] >= 1_000_000 || v[3] < 0 || v[3] >= 1_000_000 || v[0] < 0 || v[2] < 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    return setTimes(n, v[0] * 1_000_000_000L + v[1] * 1000, v[2] * 1_000_000_000L + v[3] * 1000);
+  }
+
+  private static long chown(Task k, long dirfd, long p, long uid, long gid, long flags) throws ErrnoException {
+    if ((flags & ~(Args.AT_SYMLINK_NOFOLLOW | Args.AT_EMPTY_PATH)) != 0) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    String path = Args.path(k, p);
+    Node n;
+    if (path.isEmpty()) {
+      if ((flags & Args.AT_EMPTY_PATH) == 0) {
+        throw new ErrnoException(Errno.ENOENT);
+      }
+      n = (int) dirfd == Args.AT_FDCWD ? k.vfs().resolve(k.cwd(), true).node() : Args.fd(k, dirfd).node();
+      if (n == null) {
+        return 0;
+      }
+    } else {
+      n = k.vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+    }
+    n.chown((int) uid, (int) gid);
     return 0;
   }
 

@@ -25,6 +25,7 @@ final class ProcessSyscalls {
       PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39,
       PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37, PR_CAPBSET_READ = 23;
   private static final int MAX_ARGS = 1 << 17;
+  private static final int NGROUPS_MAX = 65536;
 
   private ProcessSyscalls() {}
 
@@ -45,14 +46,45 @@ final class ProcessSyscalls {
     }
     t.partial("getresuid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
     t.partial("getresgid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
-    t.partial("getgroups", "dp", "No supplementary groups.", (k, n, list, a, b, c, d) -> {
-      if (n < 0) {
-        throw new ErrnoException(Errno.EINVAL);
-      }
-      return 0;
-    });
+    t.partial("getgroups", "dp", "The list setgroups last stored (per process, inherited by fork); empty at start.",
+        (k, n, list, a, b, c, d) -> {
+          int[] g = k.threadGroup().groups();
+          if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          if (n == 0) {
+            return g.length;
+          }
+          if (n < g.length) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          java.nio.ByteBuffer b2 = java.nio.ByteBuffer.allocate(4 * g.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          for (int x : g) {
+            b2.putInt(x);
+          }
+          Args.write(k, list, b2.array());
+          return g.length;
+        });
+    t.partial("setgroups", "dp", "Stores the list for getgroups; the sandbox does not check permissions by it.",
+        (k, n, list, a, b, c, d) -> {
+          if (n < 0 || n > NGROUPS_MAX) {
+            throw new ErrnoException(Errno.EINVAL);
+          }
+          byte[] raw = new byte[(int) (4 * n)];
+          if (n > 0 && k.mm().copyIn(list, raw, 0, raw.length) < 0) {
+            throw new ErrnoException(Errno.EFAULT);
+          }
+          java.nio.ByteBuffer b2 = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          int[] g = new int[(int) n];
+          for (int i = 0; i < g.length; i++) {
+            g[i] = b2.getInt();
+          }
+          java.util.Arrays.sort(g); // Linux keeps groups_sort()ed; getgroups returns them in that order
+          k.threadGroup().setGroups(g);
+          return 0;
+        });
     for (String n : new String[] {"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
-        "setfsgid", "setgroups"}) {
+        "setfsgid"}) {
       t.partial(n, "ddd", "Accepted without effect: credentials are not enforced inside the sandbox yet.",
           (k, a, b, c, d, e, f) -> 0);
     }
@@ -171,6 +203,12 @@ final class ProcessSyscalls {
       case 0 -> -1; // P_ALL
       case 1 -> (int) id; // P_PID
       case 2 -> id == 0 ? 0 : (int) -id; // P_PGID
+      case 3 -> { // P_PIDFD
+        if (!(Args.fd(k, id) instanceof dev.jvisor.sentry.fs.anon.PidFd p)) {
+          throw new ErrnoException(Errno.EBADF);
+        }
+        yield p.process().pid();
+      }
       default -> throw new ErrnoException(Errno.EINVAL);
     };
     long[] r = k.kernel().waitChild(k, pid, (options & 1) != 0);
@@ -346,6 +384,7 @@ final class ProcessSyscalls {
     old.release(); // a vfork parent still uses it
     k.releaseVfork();
     k.fds().closeOnExec();
+    TimerSyscalls.deleteAll(k.threadGroup());
     long[][] acts = k.sigactions();
     for (long[] act : acts) {
       if (act[0] != Signals.SIG_IGN) {

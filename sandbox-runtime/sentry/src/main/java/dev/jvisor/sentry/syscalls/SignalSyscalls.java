@@ -20,7 +20,14 @@ final class SignalSyscalls {
       long[] cur = k.altStack();
       if (ss != 0) {
         long[] v = Args.readLongs(k, ss, 3); // ss_sp, ss_flags, ss_size
-        if ((v[1] & 2) != 0) {
+        if (cur[1] == 1) {
+          throw new ErrnoException(Errno.EPERM); // cannot change the stack a handler is running on
+        }
+        int ssFlags = (int) v[1]; // an int followed by padding
+        if ((ssFlags & ~(1 | 2 | 0x80000000)) != 0) { // SS_ONSTACK (old programs pass it), SS_DISABLE, SS_AUTODISARM
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        if ((ssFlags & 2) != 0) {
           k.setAltStack(0, 0);
         } else {
           if (v[2] < 2048) {
@@ -46,9 +53,65 @@ final class SignalSyscalls {
       k.suspendWith(Args.readLongs(k, set, 1)[0], k.sigmask());
       return waitForSignal(k);
     });
+    t.full("rt_sigtimedwait", "pppd", SignalSyscalls::sigtimedwait);
     t.partial("kill", "dd", "Process groups and -1 reach every matching sandbox process.", SignalSyscalls::kill);
     t.full("tgkill", "ddd", (k, tgid, tid, sig, a, b, c) -> toTask(k, (int) tid, (int) sig));
     t.full("tkill", "dd", (k, tid, sig, a, b, c, d) -> toTask(k, (int) tid, (int) sig));
+  }
+
+  /**
+   * rt_sigtimedwait: takes a pending signal of {@code set} (returning its number and siginfo) or waits for one.
+   * As in Linux, the signals of the set are unblocked while waiting, so senders pick and wake this task; any
+   * other unblocked signal ends the wait with EINTR, the timeout with EAGAIN.
+   */
+  private static long sigtimedwait(Task k, long setVa, long infoVa, long tsVa, long size, long a, long b)
+      throws ErrnoException {
+    if (size != 8) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    long set = Args.readLongs(k, setVa, 1)[0] & ~((1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1)));
+    long timeoutNs = -1;
+    if (tsVa != 0) {
+      long[] ts = Args.readLongs(k, tsVa, 2);
+      if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1_000_000_000L) {
+        throw new ErrnoException(Errno.EINVAL);
+      }
+      timeoutNs = ts[0] > Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : ts[0] * 1_000_000_000L + ts[1];
+    }
+    Object[] got = k.dequeueSignal(set);
+    if (got == null) {
+      if (timeoutNs == 0) {
+        throw new ErrnoException(Errno.EAGAIN);
+      }
+      long deadline = timeoutNs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
+      long old = k.sigmask();
+      k.setSigmask(old & ~set);
+      try {
+        while ((got = k.dequeueSignal(set)) == null) {
+          if (k.signalPending()) {
+            throw new ErrnoException(Errno.EINTR);
+          }
+          long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new ErrnoException(Errno.EAGAIN);
+          }
+          try {
+            // Senders interrupt this thread; the 50 ms slice only bounds a wake-up lost to a race.
+            long slice = Math.min(left, 50_000_000L);
+            Thread.sleep(slice / 1_000_000L, (int) (slice % 1_000_000L));
+          } catch (InterruptedException e) {
+            // a signal arrived: look again
+          }
+        }
+      } finally {
+        k.setSigmask(old);
+      }
+    }
+    if (infoVa != 0) {
+      byte[] info = (byte[]) got[1];
+      Args.write(k, infoVa, java.util.Arrays.copyOf(info, 128));
+    }
+    return (int) got[0];
   }
 
   /** Sleeps until a signal arrives, then EINTR (the loop delivers it). */

@@ -55,29 +55,35 @@ final class TimeSyscalls {
       long[] old = k.kernel().setRealTimer(k.threadGroup(), (secs & 0xffffffffL) * NANOS, 0);
       return (old[0] + NANOS / 2) / NANOS;
     });
-    t.partial("setitimer", "dpp", "ITIMER_REAL only (SIGALRM); ITIMER_VIRTUAL and ITIMER_PROF give EINVAL.",
+    t.partial("setitimer", "dpp", "ITIMER_REAL raises SIGALRM; ITIMER_VIRTUAL and ITIMER_PROF both count the "
+        + "process's host CPU time (guest and Sentry time together), sampled every 2 ms.",
         (k, which, nv, ov, a, b, c) -> {
-          if (which != 0) {
+          if (which != 0 && !CpuTimers.valid(which)) {
             throw new ErrnoException(Errno.EINVAL);
           }
           long[] v = nv == 0 ? new long[4] : Args.readLongs(k, nv, 4); // interval {s, us}, value {s, us}
           for (int i = 0; i < 4; i++) {
-            if (v[i] < 0 || (i % 2 == 1 && v[i] >= 1_000_000)) {
+            if (v[i] < 0 || (i % 2 == 1 && v[i] >= 1_000_000) || (i % 2 == 0 && v[i] > Integer.MAX_VALUE)) {
               throw new ErrnoException(Errno.EINVAL);
             }
           }
-          long[] old = k.kernel().setRealTimer(k.threadGroup(), v[2] * NANOS + v[3] * 1000, v[0] * NANOS + v[1] * 1000);
+          long value = v[2] * NANOS + v[3] * 1000;
+          long interval = v[0] * NANOS + v[1] * 1000;
+          long[] old = which == 0 ? k.kernel().setRealTimer(k.threadGroup(), value, interval)
+              : CpuTimers.set(k, (int) which, value, interval);
           if (ov != 0) {
-            Args.writeLongs(k, ov, old[1] / NANOS, (old[1] % NANOS) / 1000, old[0] / NANOS, (old[0] % NANOS) / 1000);
+            long us = usUp(old[0]);
+            Args.writeLongs(k, ov, old[1] / NANOS, (old[1] % NANOS) / 1000, us / 1_000_000, us % 1_000_000);
           }
           return 0;
         });
-    t.partial("getitimer", "dp", "ITIMER_REAL only.", (k, which, cv, a, b, c, d) -> {
-      if (which != 0) {
+    t.partial("getitimer", "dp", "As setitimer.", (k, which, cv, a, b, c, d) -> {
+      if (which != 0 && !CpuTimers.valid(which)) {
         throw new ErrnoException(Errno.EINVAL);
       }
-      long[] cur = k.kernel().realTimer(k.threadGroup());
-      Args.writeLongs(k, cv, cur[1] / NANOS, (cur[1] % NANOS) / 1000, cur[0] / NANOS, (cur[0] % NANOS) / 1000);
+      long[] cur = which == 0 ? k.kernel().realTimer(k.threadGroup()) : CpuTimers.get(k.threadGroup(), (int) which);
+      long us = usUp(cur[0]);
+      Args.writeLongs(k, cv, cur[1] / NANOS, (cur[1] % NANOS) / 1000, us / 1_000_000, us % 1_000_000);
       return 0;
     });
     t.partial("times", "p", "User time is the task's host thread time; system time is 0.", (k, buf, a, b, c, d,
@@ -100,6 +106,11 @@ final class TimeSyscalls {
       Args.writeLongs(k, buf, ru);
       return 0;
     });
+  }
+
+  /** Microseconds of a remaining time, rounded up so an armed timer never reads as 0. */
+  private static long usUp(long ns) {
+    return (ns + 999) / 1000;
   }
 
   private static long realtime() {

@@ -77,6 +77,19 @@ public abstract class FileDescription {
     return -Errno.EINVAL;
   }
 
+  /**
+   * Kernel-internal read into a Java array (splice, sendfile): at {@code off}, or at and advancing the file
+   * position when {@code off} is negative. Bytes read, 0 at end of file, or -errno (EINVAL: this file cannot).
+   */
+  public long readBytes(byte[] dst, int len, long off) {
+    return -Errno.EINVAL;
+  }
+
+  /** Kernel-internal write from a Java array, as {@link #readBytes}. */
+  public long writeBytes(byte[] src, int len, long off) {
+    return -Errno.EINVAL;
+  }
+
   /** True for pipes, ttys, sockets: lseek gives ESPIPE, pread EPIPE. */
   public boolean isStream() {
     return false;

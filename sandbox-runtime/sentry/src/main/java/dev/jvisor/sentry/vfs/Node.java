@@ -60,5 +60,13 @@ public abstract class Node {
     throw new ErrnoException(Errno.EROFS);
   }
 
+  /** Sets access and modification times; {@link #OMIT} leaves one unchanged (utimensat's UTIME_OMIT). */
   public void setTimes(long atimeNs, long mtimeNs) throws ErrnoException {}
+
+  public static final long OMIT = Long.MIN_VALUE;
+
+  /** Changes owner and group; -1 leaves one unchanged. Read-only filesystems answer EROFS. */
+  public void chown(int uid, int gid) throws ErrnoException {
+    throw new ErrnoException(Errno.EROFS);
+  }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 /** eventfd(2): a 64-bit counter; reads take it (or 1 with EFD_SEMAPHORE), writes add to it. */
 public final class EventFd extends FileDescription {
   private static final int EFD_SEMAPHORE = 1;
+  private static final long MAX = 0xfffffffffffffffeL;
   private final boolean semaphore;
   private long count;
 
@@ -75,8 +76,17 @@ public final class EventFd extends FileDescription {
     if (v == -1L) {
       return -Errno.EINVAL;
     }
-    if (Long.compareUnsigned(count + v, -2L) > 0 || count + v < count) {
-      return (flags & O_NONBLOCK) != 0 ? -Errno.EAGAIN : -Errno.EINVAL;
+    // The counter is unsigned and tops out at 0xfffffffffffffffe; a write that would pass it blocks (or EAGAIN).
+    try {
+      while (Long.compareUnsigned(v, MAX - count) > 0) {
+        if ((flags & O_NONBLOCK) != 0) {
+          return -Errno.EAGAIN;
+        }
+        wait();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -Errno.EINTR;
     }
     count += v;
     notifyAll();
@@ -85,6 +95,6 @@ public final class EventFd extends FileDescription {
 
   @Override
   public synchronized int readiness() {
-    return (count > 0 ? 1 : 0) | 4;
+    return (count != 0 ? 1 : 0) | (Long.compareUnsigned(count, MAX) < 0 ? 4 : 0);
   }
 }

@@ -1,2 +1,2 @@
-/** Files with no name: epoll instances and eventfds. */
+/** Files with no name: epoll instances, eventfds, timerfds and pidfds. */
 package dev.jvisor.sentry.fs.anon;

@@ -47,6 +47,28 @@ public final class HostFileFd extends FileDescription implements Vma.Backing {
   }
 
   @Override
+  public long readBytes(byte[] dst, int len, long off) {
+    if (!readable()) {
+      return -dev.jvisor.host.Errno.EBADF;
+    }
+    long at = off < 0 ? offset : off;
+    int n = Math.min(len, dst.length);
+    long buf = LibC.allocate(Math.max(1, n));
+    try {
+      long r = LibC.orNegErrno(LibC.pread(fd, buf, n, at));
+      if (r > 0) {
+        LibC.copyOut(buf, dst, 0, (int) r);
+        if (off < 0) {
+          offset = at + r;
+        }
+      }
+      return r;
+    } finally {
+      LibC.free(buf);
+    }
+  }
+
+  @Override
   public List<DirEntry> entries() throws ErrnoException {
     return node.list();
   }

@@ -65,6 +65,47 @@ public final class HostStreamFd extends FileDescription {
   }
 
   @Override
+  public long readBytes(byte[] dst, int len, long off) {
+    int n = Math.min(len, dst.length);
+    long buf = LibC.allocate(Math.max(1, n));
+    try {
+      long r = LibC.orNegErrno(off < 0 ? LibC.read(fd, buf, n) : seekable ? LibC.pread(fd, buf, n, off) : -2);
+      if (r == -2) {
+        return -Errno.ESPIPE;
+      }
+      if (r > 0) {
+        LibC.copyOut(buf, dst, 0, (int) r);
+      }
+      return r;
+    } finally {
+      LibC.free(buf);
+    }
+  }
+
+  @Override
+  public long writeBytes(byte[] src, int len, long off) {
+    if (off >= 0 && !seekable) {
+      return -Errno.ESPIPE;
+    }
+    long buf = LibC.allocate(Math.max(1, len));
+    try {
+      LibC.copyIn(buf, src, 0, len);
+      long done = 0;
+      while (done < len) {
+        long r = LibC.orNegErrno(off < 0 ? LibC.write(fd, buf + done, len - done)
+            : LibC.pwrite(fd, buf + done, len - done, off + done));
+        if (r <= 0) {
+          return done > 0 ? done : r;
+        }
+        done += r;
+      }
+      return done;
+    } finally {
+      LibC.free(buf);
+    }
+  }
+
+  @Override
   public long pread(MemoryManager mm, long va, long len, long off) {
     if (!seekable) {
       return -Errno.ESPIPE;

@@ -20,6 +20,18 @@ final class MemFileFd extends FileDescription implements Vma.Backing {
     this.node = node;
   }
 
+  /**
+   * memfd_create(2): a new in-memory regular file that no directory names, open read-write. It lives as long
+   * as a descriptor or mapping refers to it; /proc shows it as {@code /memfd:NAME (deleted)}.
+   */
+  static FileDescription memfd(String name) {
+    MemFileFd f = new MemFileFd(new MemNode(dev.jvisor.sentry.vfs.NodeType.REGULAR, 0777), O_RDWR_FLAG);
+    f.path = "/memfd:" + name + " (deleted)";
+    return f;
+  }
+
+  private static final int O_RDWR_FLAG = 2; // O_RDWR
+
   void setPath(String p) {
     path = p;
   }
@@ -74,6 +86,50 @@ final class MemFileFd extends FileDescription implements Vma.Backing {
       }
       node.size = Math.max(node.size, off + len);
       node.mtimeNs = System.currentTimeMillis() * 1_000_000L;
+      return len;
+    }
+  }
+
+  @Override
+  public long readBytes(byte[] dst, int len, long off) {
+    if (!readable()) {
+      return -Errno.EBADF;
+    }
+    if (node.children != null) {
+      return -Errno.EISDIR;
+    }
+    synchronized (node) {
+      long at = off < 0 ? offset : off;
+      if (at >= node.size) {
+        return 0;
+      }
+      int n = (int) Math.min(Math.min(len, dst.length), node.size - at);
+      System.arraycopy(node.data, (int) at, dst, 0, n);
+      if (off < 0) {
+        offset = at + n;
+      }
+      return n;
+    }
+  }
+
+  @Override
+  public long writeBytes(byte[] src, int len, long off) {
+    if (!writable()) {
+      return -Errno.EBADF;
+    }
+    synchronized (node) {
+      long at = off >= 0 ? off : (flags & O_APPEND) != 0 ? node.size : offset;
+      try {
+        node.ensureCapacity(at + len);
+      } catch (ErrnoException e) {
+        return -e.errno();
+      }
+      System.arraycopy(src, 0, node.data, (int) at, len);
+      node.size = Math.max(node.size, at + len);
+      node.mtimeNs = System.currentTimeMillis() * 1_000_000L;
+      if (off < 0) {
+        offset = at + len;
+      }
       return len;
     }
   }

@@ -29,6 +29,15 @@ public final class MemNode extends Node {
   String target;
   final Map<String, MemNode> children;
   long mtimeNs = System.currentTimeMillis() * 1_000_000L;
+  long atimeNs = mtimeNs;
+  long ctimeNs = mtimeNs;
+  /** Owner recorded by chown (the overlay keeps it here; the host file never changes). */
+  int uid;
+  int gid;
+  /** utimensat set the times explicitly (an overlay directory then shows them instead of the host's). */
+  boolean timesSet;
+  /** chmod/chown changed the mode or owner (an overlay directory then shows them instead of the host's). */
+  boolean attrsSet;
   boolean opaque;
 
   MemNode(NodeType type, int mode) {
@@ -48,6 +57,11 @@ public final class MemNode extends Node {
     return n;
   }
 
+  /** memfd_create(2): an open, unnamed in-memory file (see {@link MemFileFd#memfd}). */
+  public static FileDescription memfd(String name) {
+    return MemFileFd.memfd(name);
+  }
+
   public static MemNode symlinkTo(String target) {
     MemNode n = new MemNode(NodeType.SYMLINK, 0777);
     n.target = target;
@@ -57,7 +71,33 @@ public final class MemNode extends Node {
 
   @Override
   public synchronized Stat stat() {
-    return Stat.synthetic(ino, type, mode, type == NodeType.DIRECTORY ? 4096 : size, mtimeNs);
+    long sz = type == NodeType.DIRECTORY ? 4096 : size;
+    return new Stat(0x2a, ino, type == NodeType.DIRECTORY ? 2 : 1, type.ifmt | (mode & 07777), uid, gid, 0, sz,
+        4096, (sz + 511) / 512, atimeNs, mtimeNs, Math.max(ctimeNs, mtimeNs));
+  }
+
+  /** Takes owner and group from {@code st} (overlay copy-up keeps the host file's owner). */
+  synchronized void owner(Stat st) {
+    uid = st.uid();
+    gid = st.gid();
+  }
+
+  @Override
+  public synchronized void chown(int u, int g) {
+    if (u != -1) {
+      uid = u;
+    }
+    if (g != -1) {
+      gid = g;
+    }
+    if (type == NodeType.REGULAR && (u != -1 || g != -1)) {
+      mode &= ~04000; // chown clears set-user-ID (and set-group-ID when group-executable), as Linux does
+      if ((mode & 010) != 0) {
+        mode &= ~02000;
+      }
+    }
+    attrsSet = true;
+    ctimeNs = System.currentTimeMillis() * 1_000_000L;
   }
 
   @Override
@@ -186,6 +226,8 @@ public final class MemNode extends Node {
   @Override
   public synchronized void chmod(int m) {
     mode = m & 07777;
+    attrsSet = true;
+    ctimeNs = System.currentTimeMillis() * 1_000_000L;
   }
 
   @Override
@@ -214,7 +256,14 @@ public final class MemNode extends Node {
   }
 
   @Override
-  public synchronized void setTimes(long atimeNs, long m) {
-    mtimeNs = m;
+  public synchronized void setTimes(long a, long m) {
+    if (a != OMIT) {
+      atimeNs = a;
+    }
+    if (m != OMIT) {
+      mtimeNs = m;
+    }
+    timesSet = true;
+    ctimeNs = System.currentTimeMillis() * 1_000_000L;
   }
 }

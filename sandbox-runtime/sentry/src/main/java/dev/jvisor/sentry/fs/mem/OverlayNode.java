@@ -46,7 +46,17 @@ public final class OverlayNode extends Node {
     if (upper != null && (lower == null || upper.type != NodeType.DIRECTORY)) {
       return upper.stat();
     }
-    return lower.stat();
+    Stat l = lower.stat();
+    if (upper != null) {
+      // ... but the attributes the sandbox changed (mode, owner, explicitly set times) live in the upper copy.
+      Stat u = upper.stat();
+      boolean times = upper.timesSet;
+      boolean attrs = upper.attrsSet;
+      return new Stat(l.dev(), l.ino(), l.nlink(), attrs ? u.mode() : l.mode(), attrs ? u.uid() : l.uid(),
+          attrs ? u.gid() : l.gid(), l.rdev(), l.size(), l.blksize(),
+          l.blocks(), times ? u.atimeNs() : l.atimeNs(), times ? u.mtimeNs() : l.mtimeNs(), l.ctimeNs());
+    }
+    return l;
   }
 
   @Override
@@ -135,7 +145,9 @@ public final class OverlayNode extends Node {
       if (existing != null && existing != MemNode.WHITEOUT) {
         upper = existing;
       } else {
-        upper = MemNode.directory(lower.stat().mode());
+        Stat st = lower.stat();
+        upper = MemNode.directory(st.mode());
+        upper.owner(st);
         pu.put(name, upper);
       }
     }
@@ -160,6 +172,7 @@ public final class OverlayNode extends Node {
       case DIRECTORY -> MemNode.directory(st.mode());
       default -> throw new ErrnoException(Errno.EROFS);
     };
+    upper.owner(st);
     pu.put(name, upper);
   }
 
@@ -275,8 +288,20 @@ public final class OverlayNode extends Node {
 
   @Override
   public void setTimes(long atimeNs, long mtimeNs) throws ErrnoException {
-    if (upper != null) {
-      upper.setTimes(atimeNs, mtimeNs);
+    upperForAttributes().setTimes(atimeNs, mtimeNs);
+  }
+
+  @Override
+  public void chown(int uid, int gid) throws ErrnoException {
+    upperForAttributes().chown(uid, gid);
+  }
+
+  /** The upper copy that records attribute changes: the directory itself, or the copied-up file. */
+  private MemNode upperForAttributes() throws ErrnoException {
+    if (type() == NodeType.DIRECTORY) {
+      return ensureUpper();
     }
+    copyUp();
+    return upper;
   }
 }

@@ -129,6 +129,63 @@ public final class Pipe {
     return done;
   }
 
+  /**
+   * splice/tee from this pipe: copies up to {@code max} buffered bytes into {@code dst}, consuming them unless
+   * {@code peek}. Blocks while empty (0 at EOF: no writers left); -EAGAIN when {@code nonblock}.
+   */
+  public synchronized long take(byte[] dst, int max, boolean nonblock, boolean peek) throws InterruptedException {
+    while (size == 0) {
+      if (writers == 0) {
+        return 0;
+      }
+      if (nonblock) {
+        return -Errno.EAGAIN;
+      }
+      wait();
+    }
+    int n = Math.min(Math.min(max, size), dst.length);
+    int first = Math.min(n, ring.length - head);
+    System.arraycopy(ring, head, dst, 0, first);
+    System.arraycopy(ring, 0, dst, first, n - first);
+    if (!peek) {
+      head = (head + n) % ring.length;
+      size -= n;
+      notifyAll();
+    }
+    return n;
+  }
+
+  /** splice into this pipe: waits for free space and returns how much there is, or -EAGAIN / -EPIPE. */
+  public synchronized long awaitSpace(boolean nonblock) throws InterruptedException {
+    while (true) {
+      if (readers == 0) {
+        return -Errno.EPIPE;
+      }
+      if (size < ring.length) {
+        return ring.length - size;
+      }
+      if (nonblock) {
+        return -Errno.EAGAIN;
+      }
+      wait();
+    }
+  }
+
+  /** splice/tee into this pipe: appends as much of {@code src[0, len)} as fits now; returns bytes or -EPIPE. */
+  public synchronized long put(byte[] src, int len) {
+    if (readers == 0) {
+      return -Errno.EPIPE;
+    }
+    int n = Math.min(len, ring.length - size);
+    int tail = (head + size) % ring.length;
+    int first = Math.min(n, ring.length - tail);
+    System.arraycopy(src, 0, ring, tail, first);
+    System.arraycopy(src, first, ring, 0, n - first);
+    size += n;
+    notifyAll();
+    return n;
+  }
+
   private synchronized void close(boolean writeEnd) {
     if (writeEnd) {
       writers--;
@@ -151,6 +208,10 @@ public final class Pipe {
 
     public Pipe pipe() {
       return pipe;
+    }
+
+    public boolean isWriteEnd() {
+      return writeEnd;
     }
 
     @Override
@@ -197,6 +258,52 @@ public final class Pipe {
     @Override
     public long pread(MemoryManager mm, long va, long len, long off) {
       return -Errno.ESPIPE;
+    }
+
+    @Override
+    public long readBytes(byte[] dst, int len, long off) {
+      if (writeEnd) {
+        return -Errno.EBADF;
+      }
+      if (off >= 0) {
+        return -Errno.ESPIPE;
+      }
+      try {
+        return pipe.take(dst, len, (flags & O_NONBLOCK) != 0, false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -Errno.EINTR;
+      }
+    }
+
+    /** Blocking (unless O_NONBLOCK) write of all {@code len} bytes, as write(2) on a pipe. */
+    @Override
+    public long writeBytes(byte[] src, int len, long off) {
+      if (!writeEnd) {
+        return -Errno.EBADF;
+      }
+      if (off >= 0) {
+        return -Errno.ESPIPE;
+      }
+      long done = 0;
+      try {
+        while (done < len) {
+          long space = pipe.awaitSpace((flags & O_NONBLOCK) != 0);
+          if (space < 0) {
+            return done > 0 ? done : space;
+          }
+          byte[] chunk = java.util.Arrays.copyOfRange(src, (int) done, len);
+          long r = pipe.put(chunk, chunk.length);
+          if (r < 0) {
+            return done > 0 ? done : r;
+          }
+          done += r;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return done > 0 ? done : -Errno.EINTR;
+      }
+      return done;
     }
 
     @Override
