@@ -627,7 +627,7 @@ public final class Task {
 
   /** sigaltstack(2) state: {sp, flags (SS_ONSTACK 1 while the task runs on it, SS_DISABLE 2), size}. */
   public long[] altStack() {
-    long flags = altStackSize == 0 ? 2 : onAltStack(vcpu.reg(REG_RSP)) ? 1 : 0;
+    long flags = altStackSize == 0 ? 2 : onAltStack(vcpu().reg(REG_RSP)) ? 1 : 0;
     return new long[] {altStackSp, flags, altStackSize};
   }
 
