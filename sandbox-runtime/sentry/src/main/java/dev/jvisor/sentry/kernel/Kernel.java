@@ -376,6 +376,7 @@ public final class Kernel implements ProcView {
       // signal handler, which SIGCHLD from an earlier child would otherwise start) before then. Only a kill ends
       // the wait early, as in Linux.
       boolean interrupted = false;
+      parent.offerVcpu(); // the child may need it: with one vCPU left it would otherwise wait for this parent
       while (parent.killSignal() == 0) {
         try {
           vforkDone.await();

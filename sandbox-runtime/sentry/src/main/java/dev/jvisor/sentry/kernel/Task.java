@@ -164,6 +164,16 @@ public final class Task {
     }
   }
 
+  /**
+   * On the task's own thread, inside a syscall that used its vCPU and is about to block (a vfork parent): lets
+   * waiting tasks take the vCPU again meanwhile.
+   */
+  public void offerVcpu() {
+    if (cpu != null && vcpuState.compareAndSet(VCPU_RUNNING, VCPU_IN_SYSCALL)) {
+      kernel.vcpus().offered();
+    }
+  }
+
   /** VcpuScheduler, under its lock: takes the vCPU of this task if it is inside a syscall. */
   Vcpu surrenderVcpu() {
     Vcpu v = cpu;
@@ -365,14 +375,14 @@ public final class Task {
           vcpuState.set(VCPU_IN_SYSCALL); // the vCPU may be taken while the syscall blocks
           kernel.vcpus().offered();
           long r = table.dispatch(this, nr, a0, a1, a2, a3, a4, a5);
-          if (vcpuState.get() != VCPU_RUNNING) {
-            reattach();
-          }
           if (strace != null) {
             strace.exit(this, nr, r);
           }
           if (exiting) {
-            return;
+            return; // no vCPU needed any more (run's finally gives back one still held)
+          }
+          if (vcpuState.get() != VCPU_RUNNING) {
+            reattach();
           }
           if (r != Kernel.NO_RETURN) {
             long[] ctx = registers();
@@ -482,6 +492,11 @@ public final class Task {
     if (sig == Signals.SIGKILL) {
       kill(Signals.SIGKILL);
       return;
+    }
+    long handler = sigactions[sig][0];
+    if ((sigmask & bit(sig)) == 0
+        && (handler == Signals.SIG_IGN || (handler == Signals.SIG_DFL && Signals.ignoredByDefault(sig)))) {
+      return; // an ignored, unblocked signal is discarded when sent: it interrupts nothing (SIGCHLD by default)
     }
     synchronized (this) {
       pending |= bit(sig);
