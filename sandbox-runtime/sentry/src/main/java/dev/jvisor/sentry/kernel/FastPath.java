@@ -59,8 +59,11 @@ final class FastPath {
     thread.setDaemon(true);
   }
 
+  /** The poller thread starts on the first guest entry with the page open: threads sharing an mm never need one. */
+  private boolean started;
+
   void start() {
-    thread.start();
+    // deferred to enterGuest
   }
 
   /**
@@ -94,7 +97,12 @@ final class FastPath {
     inGuest = true;
     if (open) {
       servedAtEntry = served;
-      LockSupport.unpark(thread);
+      if (!started) {
+        started = true;
+        thread.start();
+      } else {
+        LockSupport.unpark(thread);
+      }
     }
   }
 

@@ -137,7 +137,7 @@ final class ProcessSyscalls {
     t.partial("wait4", "dpxp", "Exited, stopped (WUNTRACED) and continued (WCONTINUED) children; rusage is zero.",
         ProcessSyscalls::wait4);
     t.partial("waitid", "ddpxp", "P_ALL, P_PID, P_PGID with WEXITED; as wait4 otherwise.", ProcessSyscalls::waitid);
-    t.partial("clone", "xpppx", "Processes copy the address space eagerly (no copy-on-write yet); namespaces "
+    t.partial("clone", "xpppx", "Processes share the address space copy-on-write; namespaces "
         + "flags are ignored.", (k, flags, stack, ptid, ctid, tls, f) ->
         k.kernel().clone(k, flags, stack, ptid, ctid, tls));
     t.full("fork", "", (k, a, b, c, d, e, f) -> k.kernel().clone(k, Signals.SIGCHLD, 0, 0, 0, 0));

@@ -112,10 +112,13 @@ public final class FdTable {
   }
 
   public synchronized void closeOnExec() {
-    for (var e : new ArrayList<>(fds.entrySet())) {
-      if (e.getValue().cloexec) {
-        fds.remove(e.getKey());
-        e.getValue().file.decRef();
+    // Numbers first: TreeMap.remove may move a successor's key and value into the removed entry's node, so entry
+    // objects copied out of entrySet() can change under a removal (an fd closed twice and another left open).
+    for (Integer fd : new ArrayList<>(fds.keySet())) {
+      Slot s = fds.get(fd);
+      if (s.cloexec) {
+        fds.remove(fd);
+        s.file.decRef();
       }
     }
   }
