@@ -176,4 +176,34 @@ class ProcessesIT {
     assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
     assertThat(r.exit()).isZero();
   }
+
+  @Test
+  void credentialsFollowLinuxSetIdRules() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "the native run needs root to change IDs");
+    String script = String.join("\n",
+        "import os",
+        "print(os.getresuid(), os.getresgid())",
+        "os.setresgid(10, 11, 12); print(os.getresgid())",
+        "os.setregid(-1, 12); print(os.getresgid())",
+        "os.setgid(0); print(os.getresgid())",
+        "os.setreuid(1000, 1001); print(os.getresuid())",
+        "try:",
+        "    os.setuid(0)",
+        "except PermissionError as e:",
+        "    print('setuid(0) as 1001:', e.errno)",
+        "os.setresuid(-1, 1000, -1); print(os.getresuid())",
+        "try:",
+        "    os.setgid(5)",
+        "except PermissionError as e:",
+        "    print('setgid(5) unprivileged:', e.errno)",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    print('child', os.getuid(), os.geteuid()); os._exit(0)",
+        "os.waitpid(pid, 0)");
+    Runs.Result host = Runs.natively(CWD, "/usr/bin/python3", "-c", script);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(CWD, "/usr/bin/python3", "-c", script);
+    assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+  }
 }

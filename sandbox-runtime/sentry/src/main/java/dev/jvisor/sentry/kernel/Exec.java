@@ -34,11 +34,13 @@ public final class Exec {
   }
 
   /** Loads {@code path}; on failure the new address space is released and nothing else changed. */
-  public static Loaded load(Kernel k, Vfs vfs, String cwd, String path, List<String> argv, List<String> envp)
-      throws ErrnoException, LoaderException {
+  public static Loaded load(Kernel k, Vfs vfs, String cwd, String path, List<String> argv, List<String> envp,
+      Credentials creds) throws ErrnoException, LoaderException {
     MemoryManager mm = new MemoryManager(k.platform());
     try {
-      Loader.Image img = Loader.load(mm, opener(vfs, cwd), path, argv, envp, new Loader.Creds(0, 0, 0, 0));
+      int[] u = creds.uids();
+      int[] g = creds.gids();
+      Loader.Image img = Loader.load(mm, opener(vfs, cwd), path, argv, envp, new Loader.Creds(u[0], u[1], g[0], g[1]));
       return new Loaded(mm, img);
     } catch (ErrnoException | LoaderException | RuntimeException e) {
       mm.destroy();

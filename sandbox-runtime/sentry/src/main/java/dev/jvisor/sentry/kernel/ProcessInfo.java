@@ -117,12 +117,12 @@ final class ProcessInfo implements ProcView.Process {
 
   @Override
   public int uid() {
-    return 0;
+    return tg.creds.uids()[0];
   }
 
   @Override
   public int gid() {
-    return 0;
+    return tg.creds.gids()[0];
   }
 
   @Override

@@ -79,7 +79,7 @@ final class SandboxImpl implements Sandbox {
     }
     Exec.Loaded loaded;
     try {
-      loaded = Exec.load(kernel, vfs, cwd, path, spec.argv(), spec.env());
+      loaded = Exec.load(kernel, vfs, cwd, path, spec.argv(), spec.env(), new Credentials(spec.uid(), spec.gid()));
     } catch (ErrnoException e) {
       throw new SandboxException(cmd + ": " + describe(e.errno()), e.errno() == Errno.ENOENT ? 127 : 126);
     } catch (LoaderException e) {
@@ -94,6 +94,7 @@ final class SandboxImpl implements Sandbox {
       throw new SandboxException("cannot set up stdio: " + e.getMessage(), 125);
     }
     ThreadGroup tg = new ThreadGroup(kernel.allocatePid(), 0);
+    tg.creds = new Credentials(spec.uid(), spec.gid());
     tg.exe = loaded.image().execPath();
     tg.argv = spec.argv();
     tg.envp = spec.env();

@@ -47,6 +47,13 @@ public final class ThreadGroup {
   long realTimerDeadlineNanos;
   long realTimerIntervalNanos;
 
+  /** User and group IDs; a fork gets a copy. */
+  volatile Credentials creds = new Credentials(0, 0);
+
+  public Credentials creds() {
+    return creds;
+  }
+
   /** Supplementary group IDs (setgroups/getgroups); inherited across fork. */
   private volatile int[] groups = new int[0];
   /** POSIX timers (timer_create) and other per-process extras owned by syscall families; not inherited. */
@@ -113,6 +120,7 @@ public final class ThreadGroup {
   }
 
   synchronized void copyLimitsFrom(ThreadGroup other) {
+    creds = other.creds.copy();
     for (int i = 0; i < RLIM_NLIMITS; i++) {
       rlimits[i] = other.rlimit(i);
     }

@@ -41,11 +41,12 @@ final class ProcessSyscalls {
     t.full("getpid", "", (k, a, b, c, d, e, f) -> k.threadGroup().pid());
     t.full("getppid", "", (k, a, b, c, d, e, f) -> k.threadGroup().ppid());
     t.full("gettid", "", (k, a, b, c, d, e, f) -> k.tid());
-    for (String n : new String[] {"getuid", "geteuid", "getgid", "getegid"}) {
-      t.partial(n, "", "The sandbox's processes run as root (uid/gid 0).", (k, a, b, c, d, e, f) -> 0);
-    }
-    t.partial("getresuid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
-    t.partial("getresgid", "ppp", "Always 0.", ProcessSyscalls::zeros3);
+    t.full("getuid", "", (k, a, b, c, d, e, f) -> k.threadGroup().creds().uids()[0]);
+    t.full("geteuid", "", (k, a, b, c, d, e, f) -> k.threadGroup().creds().uids()[1]);
+    t.full("getgid", "", (k, a, b, c, d, e, f) -> k.threadGroup().creds().gids()[0]);
+    t.full("getegid", "", (k, a, b, c, d, e, f) -> k.threadGroup().creds().gids()[1]);
+    t.full("getresuid", "ppp", (k, r, e, s, a, b, c) -> writeIds(k, k.threadGroup().creds().uids(), r, e, s));
+    t.full("getresgid", "ppp", (k, r, e, s, a, b, c) -> writeIds(k, k.threadGroup().creds().gids(), r, e, s));
     t.partial("getgroups", "dp", "The list setgroups last stored (per process, inherited by fork); empty at start.",
         (k, n, list, a, b, c, d) -> {
           int[] g = k.threadGroup().groups();
@@ -83,11 +84,34 @@ final class ProcessSyscalls {
           k.threadGroup().setGroups(g);
           return 0;
         });
-    for (String n : new String[] {"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
-        "setfsgid"}) {
-      t.partial(n, "ddd", "Accepted without effect: credentials are not enforced inside the sandbox yet.",
-          (k, a, b, c, d, e, f) -> 0);
-    }
+    String idNote = "Linux's rules (uid 0 may set any ID); the IDs are what the program sees, file access is "
+        + "not checked against them.";
+    t.partial("setuid", "d", idNote, (k, id, a, b, c, d, e) -> {
+      k.threadGroup().creds().setuid(id);
+      return 0;
+    });
+    t.partial("setgid", "d", idNote, (k, id, a, b, c, d, e) -> {
+      k.threadGroup().creds().setgid(id);
+      return 0;
+    });
+    t.partial("setreuid", "dd", idNote, (k, r, e, a, b, c, d) -> {
+      k.threadGroup().creds().setreuid((int) r, (int) e);
+      return 0;
+    });
+    t.partial("setregid", "dd", idNote, (k, r, e, a, b, c, d) -> {
+      k.threadGroup().creds().setregid((int) r, (int) e);
+      return 0;
+    });
+    t.partial("setresuid", "ddd", idNote, (k, r, e, s, a, b, c) -> {
+      k.threadGroup().creds().setresuid((int) r, (int) e, (int) s);
+      return 0;
+    });
+    t.partial("setresgid", "ddd", idNote, (k, r, e, s, a, b, c) -> {
+      k.threadGroup().creds().setresgid((int) r, (int) e, (int) s);
+      return 0;
+    });
+    t.partial("setfsuid", "d", idNote, (k, id, a, b, c, d, e) -> k.threadGroup().creds().setfsuid(id));
+    t.partial("setfsgid", "d", idNote, (k, id, a, b, c, d, e) -> k.threadGroup().creds().setfsgid(id));
     t.full("getpgrp", "", (k, a, b, c, d, e, f) -> k.threadGroup().pid());
     t.full("getpgid", "d", (k, pid, a, b, c, d, e) -> target(k, pid).pgid());
     t.full("getsid", "d", (k, pid, a, b, c, d, e) -> target(k, pid).sid());
@@ -224,10 +248,13 @@ final class ProcessSyscalls {
     return 0;
   }
 
-  private static long zeros3(Task k, long a, long b, long c, long d, long e, long f) throws ErrnoException {
-    Args.writeInt(k, a, 0);
-    Args.writeInt(k, b, 0);
-    Args.writeInt(k, c, 0);
+  private static long writeIds(Task k, int[] ids, long r, long e, long s) throws ErrnoException {
+    long[] at = {r, e, s};
+    for (int i = 0; i < 3; i++) {
+      if (k.mm().writeInt(at[i], ids[i]) < 0) {
+        throw new ErrnoException(Errno.EFAULT);
+      }
+    }
     return 0;
   }
 
@@ -375,7 +402,7 @@ final class ProcessSyscalls {
     List<String> envp = stringArray(k, envpVa);
     Exec.Loaded loaded;
     try {
-      loaded = Exec.load(k.kernel(), k.vfs(), k.cwd(), path, argv, envp);
+      loaded = Exec.load(k.kernel(), k.vfs(), k.cwd(), path, argv, envp, k.threadGroup().creds());
     } catch (LoaderException e) {
       throw e.asErrno();
     }
