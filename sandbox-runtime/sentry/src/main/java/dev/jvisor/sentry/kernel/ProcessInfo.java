@@ -116,6 +116,21 @@ final class ProcessInfo implements ProcView.Process {
   }
 
   @Override
+  public long[] signalMasks() {
+    long ignored = 0;
+    long caught = 0;
+    long[][] acts = leader.sigactions();
+    for (int sig = 1; sig < acts.length && sig <= 64; sig++) {
+      if (acts[sig][0] == Signals.SIG_IGN) {
+        ignored |= 1L << (sig - 1);
+      } else if (acts[sig][0] != Signals.SIG_DFL) {
+        caught |= 1L << (sig - 1);
+      }
+    }
+    return new long[] {leader.pendingMask(), leader.sigmask(), ignored, caught};
+  }
+
+  @Override
   public int uid() {
     return tg.creds.uids()[0];
   }

@@ -148,7 +148,12 @@ public final class ProcFs {
         + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
   }
 
+  private static String hex16(long v) {
+    return String.format("%016x", v);
+  }
+
   private static String status(ProcView.Process p) {
+    long[] sig = p.signalMasks();
     String state = switch (p.state()) {
       case 'R' -> "R (running)";
       case 'T' -> "T (stopped)";
@@ -159,9 +164,9 @@ public final class ProcFs {
         + p.pid() + "\nPPid:\t" + p.ppid() + "\nTracerPid:\t0\nUid:\t" + p.uid() + "\t" + p.uid() + "\t" + p.uid()
         + "\t" + p.uid() + "\nGid:\t" + p.gid() + "\t" + p.gid() + "\t" + p.gid() + "\t" + p.gid()
         + "\nFDSize:\t64\nGroups:\t\nVmSize:\t" + p.vsizeBytes() / 1024 + " kB\nVmRSS:\t" + p.rssPages() * 4
-        + " kB\nThreads:\t" + p.threads() + "\nSigQ:\t0/127863\nSigPnd:\t0000000000000000\n"
-        + "ShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
-        + "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+        + " kB\nThreads:\t" + p.threads() + "\nSigQ:\t0/127863\nSigPnd:\t" + hex16(sig[0])
+        + "\nShdPnd:\t0000000000000000\nSigBlk:\t" + hex16(sig[1]) + "\nSigIgn:\t" + hex16(sig[2])
+        + "\nSigCgt:\t" + hex16(sig[3]) + "\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
         + "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nSeccomp:\t0\n"
         + "Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t0\n"
         + "nonvoluntary_ctxt_switches:\t0\n";

@@ -52,6 +52,11 @@ public interface ProcView {
     /** R, S, T or Z. */
     char state();
 
+    /** Signal masks of /proc/[pid]/status: pending, blocked, ignored, caught (bit n-1 for signal n). */
+    default long[] signalMasks() {
+      return new long[4];
+    }
+
     int threads();
 
     List<Integer> tids();
