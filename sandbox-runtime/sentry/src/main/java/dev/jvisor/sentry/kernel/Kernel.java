@@ -210,6 +210,7 @@ public final class Kernel implements ProcView {
     ThreadGroup tg = t.threadGroup();
     tasks.remove(t.tid());
     tg.tasks.remove(t);
+    RobustFutexes.release(this, t.mm(), t.robustList(), t.tid());
     long ctid = t.clearChildTid();
     if (ctid != 0 && !tg.tasks.isEmpty()) {
       // CLONE_CHILD_CLEARTID: pthread_join waits on this futex.

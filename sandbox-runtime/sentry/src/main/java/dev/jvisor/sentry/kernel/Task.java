@@ -41,6 +41,8 @@ public final class Task {
   private FastPath fastPath;
   private volatile int killSignal;
   private long clearChildTid;
+  /** set_robust_list's head (0: none), walked when the task exits or execs. */
+  private volatile long robustList;
   final long[][] sigactions = new long[Signals.NSIG + 1][4];
   volatile long sigmask;
   private long pending;
@@ -227,6 +229,20 @@ public final class Task {
         tg.pendingStatus = ExitStatus.exited(code);
       }
     }
+  }
+
+  public long robustList() {
+    return robustList;
+  }
+
+  public void setRobustList(long head) {
+    robustList = head;
+  }
+
+  /** execve: the old image's robust futexes are released (Linux's exec_mm_release), and the list forgotten. */
+  public void releaseRobustList() {
+    RobustFutexes.release(kernel, mm, robustList, tid);
+    robustList = 0;
   }
 
   public long clearChildTid() {

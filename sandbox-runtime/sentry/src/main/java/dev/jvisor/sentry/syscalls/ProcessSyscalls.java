@@ -135,10 +135,20 @@ final class ProcessSyscalls {
       k.setClearChildTid(addr);
       return k.tid();
     });
-    t.partial("set_robust_list", "pd", "Recorded; lists are walked when threads arrive.", (k, head, len, a, b, c,
-        d) -> {
+    t.full("set_robust_list", "pd", (k, head, len, a, b, c, d) -> {
       if (len != 24) {
         throw new ErrnoException(Errno.EINVAL);
+      }
+      k.setRobustList(head);
+      return 0;
+    });
+    t.full("get_robust_list", "dpp", (k, tid, headPtr, lenPtr, a, b, c) -> {
+      Task target = tid == 0 ? k : k.kernel().task((int) tid);
+      if (target == null) {
+        throw new ErrnoException(Errno.ESRCH);
+      }
+      if (k.mm().writeLong(headPtr, target.robustList()) < 0 || k.mm().writeLong(lenPtr, 24) < 0) {
+        throw new ErrnoException(Errno.EFAULT);
       }
       return 0;
     });
@@ -406,6 +416,7 @@ final class ProcessSyscalls {
     } catch (LoaderException e) {
       throw e.asErrno();
     }
+    k.releaseRobustList();
     MemoryManager old = k.mm();
     k.setMm(loaded.mm());
     old.release(); // a vfork parent still uses it
