@@ -25,6 +25,14 @@ public interface Sandbox extends AutoCloseable {
     throw new SandboxException("this sandbox cannot start processes under another root", 125);
   }
 
+  /**
+   * A new pseudo-terminal of {@code cols} x {@code rows} inside this sandbox ({@code /dev/pts/N}), for
+   * {@link Stdio#withTerminal}. Closing it hangs it up.
+   */
+  default Terminal openTerminal(int cols, int rows) {
+    throw new SandboxException("this sandbox has no terminals", 125);
+  }
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

@@ -40,6 +40,9 @@ public final class Kernel implements ProcView {
   final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
   private final long bootNanos = System.nanoTime();
   private final Futexes futexes = new Futexes();
+  /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
+  private final dev.jvisor.sentry.fs.tty.Devpts devpts =
+      new dev.jvisor.sentry.fs.tty.Devpts(new TtyJobControl(this));
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
@@ -53,7 +56,7 @@ public final class Kernel implements ProcView {
   private Vfs mountNamespace(HostRoot root) {
     Vfs v = new Vfs(OverlayNode.root(new HostNode(root, ""), MemNode.directory(0755)));
     v.mount("/proc", ProcFs.create(this));
-    v.mount("/dev", DevFs.create());
+    v.mount("/dev", DevFs.create(devpts));
     return v;
   }
 
@@ -136,6 +139,10 @@ public final class Kernel implements ProcView {
   /** Serve short syscalls through the shared request page (PVM; off with --strace, which wants every exit). */
   public boolean fastSyscalls() {
     return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");
+  }
+
+  public dev.jvisor.sentry.fs.tty.Devpts devpts() {
+    return devpts;
   }
 
   public Futexes futexes() {

@@ -7,6 +7,8 @@ import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.sentry.SandboxException;
 import dev.jvisor.sentry.SandboxProcess;
 import dev.jvisor.sentry.Stdio;
+import dev.jvisor.sentry.Terminal;
+import dev.jvisor.sentry.fs.tty.Pty;
 import dev.jvisor.sentry.fs.host.HostStreamFd;
 import dev.jvisor.sentry.loader.LoaderException;
 import dev.jvisor.sentry.vfs.ErrnoException;
@@ -43,6 +45,18 @@ final class SandboxImpl implements Sandbox {
   @Override
   public List<Integer> pids() {
     return kernel.pids();
+  }
+
+  @Override
+  public Terminal openTerminal(int cols, int rows) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    try {
+      return kernel.devpts().open(cols, rows);
+    } catch (IllegalStateException e) {
+      throw new SandboxException(e.getMessage(), 125);
+    }
   }
 
   @Override
@@ -97,6 +111,10 @@ final class SandboxImpl implements Sandbox {
     tg.exe = loaded.image().execPath();
     tg.argv = spec.argv();
     tg.envp = spec.env();
+    if (stdio.terminal() != null) {
+      // A session leader on its terminal, as runc's setsid() + TIOCSCTTY leaves a terminal container's init.
+      ((Pty) stdio.terminal()).attachSession(tg.pid, tg.pgid);
+    }
     Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd), vfs);
     task.setComm(basename(path));
     kernel.startThread(task, () -> task.run(loaded.image().entry(), loaded.image().stackPointer()));
@@ -118,6 +136,19 @@ final class SandboxImpl implements Sandbox {
   }
 
   private void installStdio(FdTable fds, Stdio stdio, Vfs vfs) throws ErrnoException {
+    if (stdio.terminal() != null) {
+      if (!(stdio.terminal() instanceof Pty pty) || !kernel.devpts().owns(pty)) {
+        throw new IllegalArgumentException("the terminal is not one of this sandbox's");
+      }
+      // One open file description on fds 0-2, as a shell's dup2 of one open of the slave would leave.
+      FileDescription slave = pty.openSlave(2, pty.name());
+      fds.installAt(0, slave, false);
+      slave.incRef();
+      fds.installAt(1, slave, false);
+      slave.incRef();
+      fds.installAt(2, slave, false);
+      return;
+    }
     int[] host = {stdio.stdin(), stdio.stdout(), stdio.stderr()};
     String[] names = {"stdin", "stdout", "stderr"};
     for (int i = 0; i < 3; i++) {
