@@ -75,6 +75,8 @@ public final class LibC {
 
   public static native int isatty(int fd);
 
+  public static native int poll(long fds, long nfds, int timeout);
+
   public static native int dup(int fd);
 
   public static native int pipe2(long fds, int flags);

@@ -115,9 +115,6 @@ public final class Tasks {
     if (!r.getCheckpoint().isEmpty() || !r.getParentCheckpoint().isEmpty()) {
       throw new TtrpcException(Code.UNIMPLEMENTED, "restoring from a checkpoint is not implemented");
     }
-    if (r.getTerminal()) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
-    }
     settings.apply(r.getOptions());
     Path dir = Path.of(r.getBundle());
     if (!dir.isAbsolute()) {
@@ -257,9 +254,6 @@ public final class Tasks {
   Empty exec(ExecProcessRequest r) {
     Container c = get(r.getId());
     String execId = Container.checkId("exec id", r.getExecId());
-    if (r.getTerminal()) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
-    }
     if (c.podSandbox) {
       throw TtrpcException.precondition("the pod sandbox container runs nothing to exec into");
     }
@@ -273,7 +267,7 @@ public final class Tasks {
     } catch (BundleException e) {
       throw TtrpcException.invalid(e.getMessage());
     }
-    c.addExec(new TaskProcess(c.id, execId, spec, new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), false)));
+    c.addExec(new TaskProcess(c.id, execId, spec, new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal())));
     events.publish(EventPublisher.TASK_EXEC_ADDED, TaskExecAdded.newBuilder().setContainerId(c.id)
         .setExecId(execId).build());
     return empty();
@@ -355,6 +349,15 @@ public final class Tasks {
     if (!p.io.terminal()) {
       throw TtrpcException.precondition("process " + describe(p) + " has no terminal");
     }
+    TerminalIo t = p.terminal();
+    if (t == null) {
+      throw TtrpcException.precondition("process " + describe(p) + " has not started");
+    }
+    if (Integer.toUnsignedLong(r.getWidth()) > 0xffff || Integer.toUnsignedLong(r.getHeight()) > 0xffff) {
+      throw TtrpcException.invalid("window size " + Integer.toUnsignedLong(r.getWidth()) + "x"
+          + Integer.toUnsignedLong(r.getHeight()) + " is out of range");
+    }
+    t.resize(r.getWidth(), r.getHeight());
     return empty();
   }
 
