@@ -33,6 +33,16 @@ public interface Sandbox extends AutoCloseable {
     throw new SandboxException("this sandbox has no terminals", 125);
   }
 
+  /**
+   * Mounts {@code mounts}, in order, into the mount namespace of {@code root} (null: the sandbox's own root), for
+   * processes started there afterwards. Throws {@link SandboxException} naming the mount that cannot be made.
+   */
+  default void mount(java.nio.file.Path root, java.util.List<Mount> mounts) {
+    if (!mounts.isEmpty()) {
+      throw new SandboxException("this sandbox takes no mounts", 125);
+    }
+  }
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

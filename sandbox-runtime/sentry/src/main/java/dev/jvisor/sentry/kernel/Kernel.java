@@ -86,6 +86,11 @@ public final class Kernel implements ProcView {
     }
   }
 
+  /** A host directory opened for a mount: closed with the sandbox. */
+  void adoptRoot(HostRoot r) {
+    extraRoots.add(r);
+  }
+
   /** Boots a sandbox with the given syscall table (built by the composition root). */
   public static Sandbox boot(SandboxConfig config, SyscallTable syscalls) {
     String cause = Kvm.unavailabilityCause();

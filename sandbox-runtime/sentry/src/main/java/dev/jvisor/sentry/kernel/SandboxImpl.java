@@ -1,6 +1,7 @@
 package dev.jvisor.sentry.kernel;
 
 import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.Mount;
 import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.sentry.SandboxConfig;
@@ -45,6 +46,19 @@ final class SandboxImpl implements Sandbox {
   @Override
   public List<Integer> pids() {
     return kernel.pids();
+  }
+
+  @Override
+  public void mount(java.nio.file.Path root, List<Mount> mounts) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    try {
+      Vfs vfs = root == null ? kernel.vfs() : kernel.mountNamespace(root);
+      new ContainerMounts(kernel, vfs).apply(mounts);
+    } catch (ErrnoException e) {
+      throw new SandboxException("container root " + root + ": " + describe(e.errno()), 125);
+    }
   }
 
   @Override
@@ -111,6 +125,13 @@ final class SandboxImpl implements Sandbox {
     tg.exe = loaded.image().execPath();
     tg.argv = spec.argv();
     tg.envp = spec.env();
+    for (ProcessSpec.Rlimit r : spec.rlimits()) {
+      tg.setRlimit(r.resource(), r.soft(), r.hard());
+      if (r.resource() == ThreadGroup.RLIMIT_NOFILE) {
+        // As setrlimit(2) does: the fd table follows the soft limit (bounded like the syscall bounds it).
+        fds.setLimit((int) (r.soft() < 0 ? 1 << 20 : Math.max(3, Math.min(r.soft(), 1 << 20))));
+      }
+    }
     if (stdio.terminal() != null) {
       // A session leader on its terminal, as runc's setsid() + TIOCSCTTY leaves a terminal container's init.
       ((Pty) stdio.terminal()).attachSession(tg.pid, tg.pgid);

@@ -8,6 +8,8 @@ import dev.jvisor.sentry.SandboxProcess;
 import dev.jvisor.sentry.Stdio;
 import dev.jvisor.sentry.Terminal;
 import dev.jvisor.shim.events.EventPublisher;
+import dev.jvisor.shim.oci.Bundle.BundleException;
+import dev.jvisor.shim.oci.Rlimits;
 import dev.jvisor.shim.oci.Spec;
 import dev.jvisor.shim.proto.events.TaskExit;
 import dev.jvisor.shim.ttrpc.TtrpcException;
@@ -127,7 +129,11 @@ final class Processes {
   static ProcessSpec processSpec(Spec.Process s) {
     int uid = s.user == null ? 0 : (int) s.user.uid;
     int gid = s.user == null ? 0 : (int) s.user.gid;
-    return new ProcessSpec(s.args, s.env, s.cwd, uid, gid);
+    try {
+      return new ProcessSpec(s.args, s.env, s.cwd, uid, gid, Rlimits.of(s));
+    } catch (BundleException e) {
+      throw TtrpcException.invalid(e.getMessage()); // validated at Create/Exec already
+    }
   }
 
   /** A process ended: record it, tell containerd, and when init ends take its execs down with it. */

@@ -11,6 +11,7 @@ import dev.jvisor.shim.config.ShimConfig;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.oci.Bundle;
 import dev.jvisor.shim.oci.Bundle.BundleException;
+import dev.jvisor.shim.oci.MountPlan;
 import dev.jvisor.shim.oci.Spec;
 import dev.jvisor.shim.oci.SpecCheck;
 import dev.jvisor.shim.proto.events.TaskCreate;
@@ -142,6 +143,7 @@ public final class Tasks {
       }
       if (!pause) {
         SpecCheck.validate(bundle.spec().process, dir + "/config.json");
+        MountPlan mountPlan = MountPlan.of(bundle.spec());
         Path root;
         try {
           root = bundle.existingRoot();
@@ -154,6 +156,16 @@ public final class Tasks {
           sandbox = podSentries.acquire(sharedPod, () -> sandboxes.apply(settings.sandboxConfig(bundle, root)));
         } else {
           sandbox = sandboxes.apply(settings.sandboxConfig(bundle, root));
+        }
+        try {
+          sandbox.mount(root, mountPlan.mounts());
+        } catch (SandboxException e) {
+          if (sharedPod != null) {
+            podSentries.release(sharedPod);
+          } else {
+            sandbox.close();
+          }
+          throw e;
         }
       }
     } catch (BundleException e) {

@@ -46,6 +46,13 @@ final class FakeSandbox implements Sandbox {
     return start(spec, stdio);
   }
 
+  final List<dev.jvisor.sentry.Mount> mounts = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void mount(java.nio.file.Path root, List<dev.jvisor.sentry.Mount> m) {
+    mounts.addAll(m);
+  }
+
   @Override
   public List<Integer> pids() {
     return processes.stream().filter(FakeProcess::isAlive).map(FakeProcess::pid).toList();
