@@ -43,6 +43,29 @@ public interface Sandbox extends AutoCloseable {
     }
   }
 
+  /**
+   * Freezes every task (the shim's Pause): none runs guest code until {@link #thaw}, and the guest cannot tell
+   * (no signal, no EINTR). SIGKILL still ends a frozen process.
+   */
+  default void freeze() {
+    throw new SandboxException("this sandbox cannot be frozen", 125);
+  }
+
+  default void thaw() {
+    throw new SandboxException("this sandbox cannot be frozen", 125);
+  }
+
+  /** Host CPU time its processes have used (guest and Sentry time), in nanoseconds; -1 if unknown. */
+  default long cpuNanos() {
+    return -1;
+  }
+
+  /**
+   * Calls {@code listener} when the guest runs out of its memory (an allocation finds no free frame: the
+   * faulting process gets a signal, a syscall ENOMEM), at most once per second. It must not block.
+   */
+  default void onOutOfMemory(Runnable listener) {}
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

@@ -41,6 +41,10 @@ public final class Kernel implements ProcView {
   private final long bootNanos = System.nanoTime();
   private final Futexes futexes = new Futexes();
   /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
+  /** Pause/Resume of the whole sandbox. */
+  private final Freezer freezer = new Freezer();
+  /** Host CPU time of tasks that have exited (their threads are gone, so it is summed as they go). */
+  private final java.util.concurrent.atomic.LongAdder exitedCpuNanos = new java.util.concurrent.atomic.LongAdder();
   private final dev.jvisor.sentry.fs.tty.Devpts devpts =
       new dev.jvisor.sentry.fs.tty.Devpts(new TtyJobControl(this));
 
@@ -146,6 +150,36 @@ public final class Kernel implements ProcView {
     return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");
   }
 
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  Freezer freezer() {
+    return freezer;
+  }
+
+  void freeze() {
+    freezer.freeze(tasks.values());
+  }
+
+  void thaw() {
+    freezer.thaw();
+  }
+
+  /**
+   * Host CPU time spent by the sandbox's tasks, guest time included (KVM accounts it to the vCPU thread): the
+   * exited ones plus the live ones. The fast-path pollers' own spinning is not counted.
+   */
+  long cpuNanos() {
+    long sum = exitedCpuNanos.sum();
+    for (Task t : tasks.values()) {
+      Thread th = t.hostThread();
+      if (th != null) {
+        sum += Math.max(0, CPU.getThreadCpuTime(th.getId()));
+      }
+    }
+    return sum;
+  }
+
   public dev.jvisor.sentry.fs.tty.Devpts devpts() {
     return devpts;
   }
@@ -214,6 +248,9 @@ public final class Kernel implements ProcView {
   final Object waitLock = new Object();
 
   void taskExited(Task t) {
+    if (t.hostThread() == Thread.currentThread()) {
+      exitedCpuNanos.add(Math.max(0, CPU.getCurrentThreadCpuTime()));
+    }
     ThreadGroup tg = t.threadGroup();
     tasks.remove(t.tid());
     tg.tasks.remove(t);

@@ -43,6 +43,40 @@ final class SandboxImpl implements Sandbox {
     return kernel.memUsedBytes();
   }
 
+  /** Out-of-memory reports are an event stream, not a count: one per episode, not one per failed page. */
+  private static final Duration OOM_REPORT_INTERVAL = Duration.ofSeconds(1);
+
+  @Override
+  public void onOutOfMemory(Runnable listener) {
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(
+        System.nanoTime() - OOM_REPORT_INTERVAL.toNanos());
+    kernel.platform().memory().onExhausted(() -> {
+      long now = System.nanoTime();
+      long prev = last.get();
+      if (now - prev >= OOM_REPORT_INTERVAL.toNanos() && last.compareAndSet(prev, now)) {
+        listener.run();
+      }
+    });
+  }
+
+  @Override
+  public void freeze() {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    kernel.freeze();
+  }
+
+  @Override
+  public void thaw() {
+    kernel.thaw();
+  }
+
+  @Override
+  public long cpuNanos() {
+    return kernel.cpuNanos();
+  }
+
   @Override
   public List<Integer> pids() {
     return kernel.pids();

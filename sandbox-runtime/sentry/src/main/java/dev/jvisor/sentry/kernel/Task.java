@@ -264,6 +264,10 @@ public final class Task {
     SyscallTable table = kernel.syscalls();
     Strace strace = kernel.config().strace() ? new Strace(kernel, table) : null;
     while (!exiting) {
+      if (kernel.freezer().pass(this)) { // Pause: parked here, outside the guest, until Resume or SIGKILL
+        exitGroup(ExitStatus.killed(killSignal));
+        return;
+      }
       if (fastPath != null) {
         fastPath.enterGuest();
       }
@@ -396,6 +400,19 @@ public final class Task {
           th.interrupt();
         }
       }
+    }
+  }
+
+  /** The host thread running this task (for its CPU time), or null before it started. */
+  Thread hostThread() {
+    return thread;
+  }
+
+  /** Makes this task leave the guest, nothing else: no interrupt, so a blocking syscall is not disturbed. */
+  void kickOutOfGuest() {
+    Vcpu v = vcpu;
+    if (v != null) {
+      v.kick();
     }
   }
 

@@ -63,11 +63,19 @@ public final class PhysicalMemory implements AutoCloseable {
   }
 
   /** Allocates one zeroed frame and returns its guest-physical address, or -1 when guest memory is exhausted. */
+  /** Told (under this object's lock, so it must not block) each time an allocation finds no free frame. */
+  private volatile Runnable onExhausted = () -> { };
+
+  public void onExhausted(Runnable listener) {
+    onExhausted = listener;
+  }
+
   public synchronized long allocateFrame() {
     int f = used.nextClearBit(nextHint);
     if (f >= frames) {
       f = used.nextClearBit((int) (RESERVED_BYTES / X86.PAGE_SIZE));
       if (f >= frames) {
+        onExhausted.run();
         return -1;
       }
     }
