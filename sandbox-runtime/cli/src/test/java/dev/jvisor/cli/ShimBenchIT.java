@@ -87,6 +87,20 @@ class ShimBenchIT {
     }
   }
 
+  /** As containerd does: a {@code log} fifo in the bundle with a reader for the shim's whole life. */
+  static void drainLogFifo(Path fifo) throws Exception {
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Thread t = new Thread(() -> {
+      try (var in = Files.newInputStream(fifo)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (java.io.IOException e) {
+        // the shim is gone
+      }
+    }, "log-" + fifo.getParent().getFileName());
+    t.setDaemon(true);
+    t.start();
+  }
+
   @Test
   void shimStartAndDeleteWallTimes() throws Exception {
     record Shim(String name, List<String> cmd) {}
@@ -100,6 +114,7 @@ class ShimBenchIT {
         Path bundle = Files.createDirectories(tmp.resolve(id));
         Files.writeString(bundle.resolve("config.json"), "{\"process\":{\"args\":[\"true\"]},\"root\":{\"path\":"
             + "\"rootfs\"}}");
+        drainLogFifo(bundle.resolve("log"));
         List<String> common = List.of("-namespace", "bench", "-address", containerd.socket().toString(),
             "-publish-binary", PrivateContainerd.CONTAINERD, "-id", id);
         List<String> start = new ArrayList<>(shim.cmd());
