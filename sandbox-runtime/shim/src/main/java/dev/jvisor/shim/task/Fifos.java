@@ -21,7 +21,8 @@ final class Fifos {
     if (path == null || path.isEmpty()) {
       return -1;
     }
-    return blocking(check(path, LibC.open(valid(path), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0)));
+    return blocking(check(path, LibC.open(valid(path), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC
+        | LibC.O_NOCTTY, 0)));
   }
 
   /** containerd's {@code --log-uri file:///path}: the shim appends the process's output to that file itself. */
@@ -42,7 +43,9 @@ final class Fifos {
           + path);
     }
     // O_APPEND: when the "fifo" is really a file (an inherited stdout reopened via /proc), never write at 0.
-    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
+    // O_NOCTTY: a "fifo" may be a host pty's slave (the OCI CLI's --console-socket); never our terminal.
+    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_APPEND | LibC.O_CLOEXEC
+        | LibC.O_NOCTTY, 0);
     if (fd == -1 && LibC.errno() == ENXIO) {
       fd = LibC.open(path, LibC.O_RDWR | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
     }

@@ -1,6 +1,7 @@
 package dev.jvisor.shim.task;
 
 import dev.jvisor.host.HostFiles;
+import dev.jvisor.host.HostPty;
 import dev.jvisor.host.LibC;
 import dev.jvisor.sentry.Terminal;
 import java.time.Duration;
@@ -11,6 +12,10 @@ import java.util.logging.Logger;
  * stdin fifo -> typed input, terminal output -> stdout fifo (a terminal has one output stream; stderr is unused).
  * When stdin reaches EOF the terminal is hung up (runc's shim closes the console then too); when the guest has
  * closed the slave for good, the stdout fifo is closed so containerd sees the end of the output.
+ *
+ * <p>The "fifos" may instead be a host pty's slave (the OCI CLI's {@code --console-socket}: runc's shim holds the
+ * master): it is put in raw mode, so only the Sentry's line discipline edits and echoes, and its window size,
+ * which runc's shim sets on the master, is passed on to the Sentry terminal.
  */
 final class TerminalIo {
   private static final Logger LOG = Logger.getLogger(TerminalIo.class.getName());
@@ -26,6 +31,9 @@ final class TerminalIo {
   /** Takes ownership of {@code stdinFd} and {@code stdoutFd} (-1 = none). */
   TerminalIo(Terminal terminal, int stdinFd, int stdoutFd, String name) {
     this.terminal = terminal;
+    if (stdinFd >= 0 && HostPty.makeRaw(stdinFd) == 0) {
+      followWindowSize(stdinFd);
+    }
     this.output = new Thread(() -> pumpOutput(stdoutFd), "tty-out-" + name);
     this.input = stdinFd < 0 ? null : new Thread(() -> pumpInput(stdinFd), "tty-in-" + name);
     output.setDaemon(true);
@@ -75,10 +83,24 @@ final class TerminalIo {
     }
   }
 
+  /** The host terminal's size last passed on (null: stdin is a fifo, not a terminal). */
+  private volatile int[] hostSize;
+
+  private void followWindowSize(int fd) {
+    int[] size = HostPty.windowSize(fd);
+    if (size != null && !java.util.Arrays.equals(size, hostSize)) {
+      hostSize = size;
+      terminal.resize(size[0], size[1]);
+    }
+  }
+
   private void pumpInput(int fd) {
     byte[] buf = new byte[BUFFER];
     try {
       while (!stopped) {
+        if (hostSize != null) {
+          followWindowSize(fd); // a host pty's resize reaches no one else: poll it, as often as input
+        }
         // poll first: a fifo whose writer has not connected yet reads as EOF, but polls as nothing.
         int ev = HostFiles.pollIn(fd, STDIN_POLL_MS);
         if (ev == 0) {
