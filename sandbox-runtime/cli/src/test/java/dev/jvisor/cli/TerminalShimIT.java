@@ -109,7 +109,7 @@ class TerminalShimIT {
       Typed t = onHostPty(List.of("# ", "echo $((6*7)) $(tty)\\r", "42 /dev/pts/", "exit 4\\r"), "task", "exec",
           "-t", "--exec-id", "sh1", id, "sh");
       // Between prompts busybox's line editor writes its own escapes (a cursor query, clear-to-end): skip them.
-      assertThat(t.output().replace("\r", "")).as(t.output()).containsPattern("echo .*\n42 /dev/pts/\\d+\n");
+      assertThat(t.output().replace("\r", "")).as(t.output()).containsPattern("\n42 /dev/pts/\\d+\n");
       assertThat(t.exitCode()).as(t.output()).isEqualTo(4);
     } finally {
       containerd.ctr("default", "task", "kill", "-s", "SIGKILL", id);
