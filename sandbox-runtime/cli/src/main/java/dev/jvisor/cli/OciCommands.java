@@ -74,7 +74,7 @@ final class OciCommands {
     @Option(names = "--pid-file", description = "Write the container's pid here.")
     Path pidFile;
 
-    @Option(names = "--console-socket", description = "Terminal socket (not supported yet).")
+    @Option(names = "--console-socket", description = "Unix socket to send the terminal's pty master to (runc's).")
     String consoleSocket;
 
     @Option(names = {"--no-pivot", "--no-new-keyring"}, description = "Accepted for runc compatibility.")
@@ -88,9 +88,6 @@ final class OciCommands {
 
     @Override
     int run() throws Exception {
-      if (consoleSocket != null) {
-        return OciGlobalOptions.error("--console-socket: terminals need the Sentry's pseudo-terminal, not there yet");
-      }
       if (preserveFds != 0) {
         return OciGlobalOptions.error("--preserve-fds is not supported");
       }
@@ -110,8 +107,18 @@ final class OciCommands {
       if (OciGlobalOptions.log() != null) {
         cmd.addAll(List.of("--log", OciGlobalOptions.log().toAbsolutePath().toString()));
       }
+      if (consoleSocket != null) {
+        cmd.addAll(List.of("--console", Console.handOver(consoleSocket)));
+      }
       cmd.add(id);
-      Process p = new ProcessBuilder(cmd).directory(b.toFile()).inheritIO().start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(b.toFile()).inheritIO();
+      if (consoleSocket != null) {
+        // The container talks through the pty; and go-runc waits for create's stdout to close, so the daemon
+        // must not hold it (without a terminal, those pipes are the container's stdio and must be inherited).
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process p = pb.start();
       Instant end = Instant.now().plus(CREATE_TIMEOUT);
       while (!ShimSocket.serving(socket)) {
         if (!p.isAlive() || Instant.now().isAfter(end)) {
@@ -140,12 +147,15 @@ final class OciCommands {
     @Option(names = "--log")
     Path log;
 
+    @Option(names = "--console", description = "Host pty slave the container's terminal is bridged to.")
+    String console;
+
     @Parameters(index = "0")
     String id;
 
     @Override
     public Integer call() throws Exception {
-      return OciDaemon.run(id, bundle, socket, log);
+      return OciDaemon.run(id, bundle, socket, log, console);
     }
   }
 

@@ -37,10 +37,10 @@ final class OciExecCommands {
     @Option(names = "--pid-file", description = "Write the pid of the process standing for the exec.")
     Path pidFile;
 
-    @Option(names = {"--tty", "-t"}, description = "Terminal (not supported yet).")
+    @Option(names = {"--tty", "-t"}, description = "Terminal (needs --console-socket, as runc's shim gives).")
     boolean tty;
 
-    @Option(names = "--console-socket", description = "Terminal socket (not supported yet).")
+    @Option(names = "--console-socket", description = "Unix socket to send the terminal's pty master to (runc's).")
     String consoleSocket;
 
     @Option(names = "--cwd", defaultValue = "/", description = "Working directory.")
@@ -57,8 +57,9 @@ final class OciExecCommands {
 
     @Override
     int run() throws Exception {
-      if (tty || consoleSocket != null) {
-        return OciGlobalOptions.error("terminals need the Sentry's pseudo-terminal, not there yet");
+      if (tty && consoleSocket == null) {
+        return OciGlobalOptions.error("--tty needs --console-socket (a terminal for this command's own stdio is "
+            + "not supported)");
       }
       byte[] json;
       if (process != null) {
@@ -76,10 +77,15 @@ final class OciExecCommands {
       }
       OciContainer c = OciContainer.require(id);
       String execId = "exec-" + UUID.randomUUID().toString().substring(0, 12);
+      String console = consoleSocket == null ? null : Console.handOver(consoleSocket);
       if (!detach) {
         long self = ProcessHandle.current().pid();
         try (TaskClient t = TaskClient.connect(Path.of(c.socket()))) {
-          t.exec(id, execId, json, fd(self, 0), fd(self, 1), fd(self, 2));
+          if (console != null) {
+            t.execOnTerminal(id, execId, json, console);
+          } else {
+            t.exec(id, execId, json, fd(self, 0), fd(self, 1), fd(self, 2));
+          }
           t.start(id, execId);
           OciCommands.writePidFile(pidFile, self);
           int status = t.await(id, execId).getExitStatus();
@@ -92,9 +98,19 @@ final class OciExecCommands {
       w.remove(w.size() - 1);
       w.addAll(List.of("oci-exec-wait", "--socket", c.socket(), "--parent",
           Long.toString(ProcessHandle.current().pid()), id, execId));
-      Process waiter = new ProcessBuilder(w).inheritIO().start();
+      ProcessBuilder wb = new ProcessBuilder(w).inheritIO();
+      if (console != null) {
+        // As for create: go-runc waits for exec's stdout to close; with a terminal the waiter needs no stdio.
+        wb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process waiter = wb.start();
       try (TaskClient t = TaskClient.connect(Path.of(c.socket()))) {
-        t.exec(id, execId, json, fd(waiter.pid(), 0), fd(waiter.pid(), 1), fd(waiter.pid(), 2));
+        if (console != null) {
+          t.execOnTerminal(id, execId, json, console);
+        } else {
+          t.exec(id, execId, json, fd(waiter.pid(), 0), fd(waiter.pid(), 1), fd(waiter.pid(), 2));
+        }
         t.start(id, execId);
       } catch (IOException | TtrpcException e) {
         waiter.destroyForcibly();

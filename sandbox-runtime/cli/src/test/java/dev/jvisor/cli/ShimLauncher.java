@@ -36,13 +36,28 @@ final class ShimLauncher {
     return bin;
   }
 
+  /** The installed launcher ({@code distribution/.../containerd-shim-jvisor-v1}), pointed at this run's classes. */
+  static final Path DISTRIBUTION_LAUNCHER = Path.of("../../distribution/src/main/dist/bin", NAME);
+
+  /**
+   * The distribution's own launcher script, its shell fast path for {@code start} included, with its two
+   * runtime-location lines pointed at this test run's java and class path.
+   */
   static Path write(Path dir) throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    // Jars, as installed: AppCDS refuses a class path with directories (and the archive is part of the launcher).
+    Path jar = Path.of("target", "jvisor-cli.jar").toAbsolutePath();
+    Path lib = Path.of("target", "lib").toAbsolutePath();
+    String cp = Files.isRegularFile(jar) && Files.isDirectory(lib) ? jar + ":" + lib + "/*"
+        : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String script = Files.readString(DISTRIBUTION_LAUNCHER);
+    String pointed = script.replace("java=\"$home/runtime/bin/java\"", "java='" + java + "'")
+        .replace("cp=\"$home/lib/*\"", "cp='" + cp + "'");
+    if (pointed.equals(script)) {
+      throw new IllegalStateException(DISTRIBUTION_LAUNCHER + " no longer has the lines tests replace");
+    }
     Path shim = Files.createDirectories(dir).resolve(NAME);
-    Files.writeString(shim, "#!/bin/sh\n"
-        + "exec " + java + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
-        + " -cp '" + cp + "' " + Main.class.getName() + " shim \"$@\"\n");
+    Files.writeString(shim, pointed);
     Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
     return shim;
   }

@@ -64,7 +64,7 @@ class ShimPodIT {
       List<Path> sockets = PrivateContainerdAccess.jvisorSockets(List.of(shim));
       assertThat(sockets).hasSize(1);
       assertThat(sockets.get(0)).exists();
-      assertThat(PrivateContainerdAccess.cmdline(shim)).contains("dev.jvisor.cli.Main", "shim", "daemon");
+      assertThat(PrivateContainerdAccess.cmdline(shim)).contains("dev.jvisor.shim.DaemonMain", "daemon");
 
       cri.stopPodSandbox(podId);
       assertThat(cri.podSandboxStatus(podId, false).getStatus().getState())

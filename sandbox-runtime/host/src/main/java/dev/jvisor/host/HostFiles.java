@@ -120,4 +120,57 @@ public final class HostFiles {
       done += (int) n;
     }
   }
+
+  private static final int EINTR = 4;
+
+  /** read(2) of at most {@code len} bytes into {@code dst}: the count, 0 at end of file, or -errno (EINTR retried). */
+  public static int read(int fd, byte[] dst, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, dst.length);
+    Memory m = scratch();
+    while (true) {
+      long n = LibC.read(fd, peer(m), Math.min(len, m.size()));
+      if (n >= 0) {
+        m.read(0, dst, off, (int) n);
+        return (int) n;
+      }
+      if (LibC.errno() != EINTR) {
+        return -LibC.errno();
+      }
+    }
+  }
+
+  /** write(2) of all {@code len} bytes (short writes continued, EINTR retried): 0, or -errno. */
+  public static int writeAll(int fd, byte[] src, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, src.length);
+    Memory m = scratch();
+    int done = 0;
+    while (done < len) {
+      int chunk = (int) Math.min(len - done, m.size());
+      m.write(0, src, off + done, chunk);
+      long n = LibC.write(fd, peer(m), chunk);
+      if (n < 0) {
+        if (LibC.errno() == EINTR) {
+          continue;
+        }
+        return -LibC.errno();
+      }
+      done += (int) n;
+    }
+    return 0;
+  }
+
+  public static final short POLLIN = 1, POLLERR = 8, POLLHUP = 16;
+
+  /** poll(2) of one fd for input: its revents (0 when {@code timeoutMs} passed), or -errno. */
+  public static int pollIn(int fd, int timeoutMs) {
+    Memory m = scratch();
+    m.setInt(0, fd);
+    m.setShort(4, POLLIN);
+    m.setShort(6, (short) 0);
+    int rc = LibC.poll(peer(m), 1, timeoutMs);
+    if (rc < 0) {
+      return LibC.errno() == EINTR ? 0 : -LibC.errno();
+    }
+    return rc == 0 ? 0 : m.getShort(6) & 0xffff;
+  }
 }

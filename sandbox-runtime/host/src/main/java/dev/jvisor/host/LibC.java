@@ -75,6 +75,14 @@ public final class LibC {
 
   public static native int isatty(int fd);
 
+  public static native int poll(long fds, long nfds, int timeout);
+
+  public static native int socket(int domain, int type, int protocol);
+
+  public static native int connect(int fd, long addr, int addrlen);
+
+  public static native long sendmsg(int fd, long msg, int flags);
+
   public static native int dup(int fd);
 
   public static native int pipe2(long fds, int flags);

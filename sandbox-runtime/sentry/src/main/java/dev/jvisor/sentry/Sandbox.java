@@ -25,6 +25,47 @@ public interface Sandbox extends AutoCloseable {
     throw new SandboxException("this sandbox cannot start processes under another root", 125);
   }
 
+  /**
+   * A new pseudo-terminal of {@code cols} x {@code rows} inside this sandbox ({@code /dev/pts/N}), for
+   * {@link Stdio#withTerminal}. Closing it hangs it up.
+   */
+  default Terminal openTerminal(int cols, int rows) {
+    throw new SandboxException("this sandbox has no terminals", 125);
+  }
+
+  /**
+   * Mounts {@code mounts}, in order, into the mount namespace of {@code root} (null: the sandbox's own root), for
+   * processes started there afterwards. Throws {@link SandboxException} naming the mount that cannot be made.
+   */
+  default void mount(java.nio.file.Path root, java.util.List<Mount> mounts) {
+    if (!mounts.isEmpty()) {
+      throw new SandboxException("this sandbox takes no mounts", 125);
+    }
+  }
+
+  /**
+   * Freezes every task (the shim's Pause): none runs guest code until {@link #thaw}, and the guest cannot tell
+   * (no signal, no EINTR). SIGKILL still ends a frozen process.
+   */
+  default void freeze() {
+    throw new SandboxException("this sandbox cannot be frozen", 125);
+  }
+
+  default void thaw() {
+    throw new SandboxException("this sandbox cannot be frozen", 125);
+  }
+
+  /** Host CPU time its processes have used (guest and Sentry time), in nanoseconds; -1 if unknown. */
+  default long cpuNanos() {
+    return -1;
+  }
+
+  /**
+   * Calls {@code listener} when the guest runs out of its memory (an allocation finds no free frame: the
+   * faulting process gets a signal, a syscall ENOMEM), at most once per second. It must not block.
+   */
+  default void onOutOfMemory(Runnable listener) {}
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

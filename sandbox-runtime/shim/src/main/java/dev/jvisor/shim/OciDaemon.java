@@ -47,6 +47,15 @@ public final class OciDaemon {
    * stderr is the container's, so logs go to {@code logFile} (runc's --log) or nowhere, never to stderr.
    */
   public static int run(String id, Path bundle, Path socket, Path logFile) throws IOException, InterruptedException {
+    return run(id, bundle, socket, logFile, null);
+  }
+
+  /**
+   * As above; with {@code console} (a host pty slave whose master went to --console-socket) the container's init
+   * runs on a Sentry terminal bridged to it instead of on this process's stdio.
+   */
+  public static int run(String id, Path bundle, Path socket, Path logFile, String console)
+      throws IOException, InterruptedException {
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     for (java.util.logging.Handler h : root.getHandlers()) {
       root.removeHandler(h);
@@ -58,9 +67,15 @@ public final class OciDaemon {
     }
     CountDownLatch unused = new CountDownLatch(1);
     Tasks tasks = new Tasks(Sandbox::create, TaskService.NO_EVENTS, unused::countDown, sentryLog);
+    CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setId(id)
+        .setBundle(bundle.toAbsolutePath().toString());
+    if (console != null) {
+      create.setTerminal(true).setStdin(console).setStdout(console);
+    } else {
+      create.setStdin(STDIN).setStdout(STDOUT).setStderr(STDERR);
+    }
     try {
-      tasks.createForCli(CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toAbsolutePath().toString())
-          .setStdin(STDIN).setStdout(STDOUT).setStderr(STDERR).build());
+      tasks.createForCli(create.build());
     } catch (TtrpcException e) {
       System.err.println("jvisor: create " + id + ": " + e.getMessage());
       return 1;

@@ -202,6 +202,7 @@ public final class Shim {
     LOG.info("jvisor shim " + a.id() + " serving " + socket + " for namespace " + a.namespace() + ", pid "
         + ProcessHandle.current().pid());
     System.out.close();
+    WarmUp.inBackground();
     done.await();
     Thread.sleep(EXIT_GRACE.toMillis());
     try {

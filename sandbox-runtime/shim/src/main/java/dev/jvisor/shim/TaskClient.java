@@ -60,6 +60,13 @@ public final class TaskClient implements AutoCloseable {
         CALL_TIMEOUT));
   }
 
+  /** Exec on a terminal whose slave is the host pty at {@code console} (the OCI CLI's --console-socket). */
+  public void execOnTerminal(String id, String execId, byte[] processJson, String console) throws IOException {
+    call("Exec", ExecProcessRequest.newBuilder().setId(id).setExecId(execId).setStdin(console).setStdout(console)
+        .setTerminal(true).setSpec(Any.newBuilder().setTypeUrl(EXEC_SPEC_TYPE)
+            .setValue(com.google.protobuf.ByteString.copyFrom(processJson))).build().toByteArray(), CALL_TIMEOUT);
+  }
+
   /** Adds an exec whose stdio are the given paths and whose spec is OCI process JSON. */
   public void exec(String id, String execId, byte[] processJson, String stdin, String stdout, String stderr)
       throws IOException {

@@ -41,6 +41,13 @@ public final class Kernel implements ProcView {
   private final VcpuScheduler vcpus;
   private final long bootNanos = System.nanoTime();
   private final Futexes futexes = new Futexes();
+  /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
+  /** Pause/Resume of the whole sandbox. */
+  private final Freezer freezer = new Freezer();
+  /** Host CPU time of tasks that have exited (their threads are gone, so it is summed as they go). */
+  private final java.util.concurrent.atomic.LongAdder exitedCpuNanos = new java.util.concurrent.atomic.LongAdder();
+  private final dev.jvisor.sentry.fs.tty.Devpts devpts =
+      new dev.jvisor.sentry.fs.tty.Devpts(new TtyJobControl(this));
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
@@ -55,7 +62,7 @@ public final class Kernel implements ProcView {
   private Vfs mountNamespace(HostRoot root) {
     Vfs v = new Vfs(OverlayNode.root(new HostNode(root, ""), MemNode.directory(0755)));
     v.mount("/proc", ProcFs.create(this));
-    v.mount("/dev", DevFs.create());
+    v.mount("/dev", DevFs.create(devpts));
     return v;
   }
 
@@ -83,6 +90,11 @@ public final class Kernel implements ProcView {
       namespaces.put(key, v);
       return v;
     }
+  }
+
+  /** A host directory opened for a mount: closed with the sandbox. */
+  void adoptRoot(HostRoot r) {
+    extraRoots.add(r);
   }
 
   /** Boots a sandbox with the given syscall table (built by the composition root). */
@@ -141,6 +153,40 @@ public final class Kernel implements ProcView {
   /** Serve short syscalls through the shared request page (PVM; off with --strace, which wants every exit). */
   public boolean fastSyscalls() {
     return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");
+  }
+
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  Freezer freezer() {
+    return freezer;
+  }
+
+  void freeze() {
+    freezer.freeze(tasks.values());
+  }
+
+  void thaw() {
+    freezer.thaw();
+  }
+
+  /**
+   * Host CPU time spent by the sandbox's tasks, guest time included (KVM accounts it to the vCPU thread): the
+   * exited ones plus the live ones. The fast-path pollers' own spinning is not counted.
+   */
+  long cpuNanos() {
+    long sum = exitedCpuNanos.sum();
+    for (Task t : tasks.values()) {
+      Thread th = t.hostThread();
+      if (th != null) {
+        sum += Math.max(0, CPU.getThreadCpuTime(th.getId()));
+      }
+    }
+    return sum;
+  }
+
+  public dev.jvisor.sentry.fs.tty.Devpts devpts() {
+    return devpts;
   }
 
   public Futexes futexes() {
@@ -207,6 +253,9 @@ public final class Kernel implements ProcView {
   final Object waitLock = new Object();
 
   void taskExited(Task t) {
+    if (t.hostThread() == Thread.currentThread()) {
+      exitedCpuNanos.add(Math.max(0, CPU.getCurrentThreadCpuTime()));
+    }
     ThreadGroup tg = t.threadGroup();
     tasks.remove(t.tid());
     tg.tasks.remove(t);

@@ -1,12 +1,15 @@
 package dev.jvisor.sentry.kernel;
 
 import dev.jvisor.host.Errno;
+import dev.jvisor.sentry.Mount;
 import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.sentry.SandboxException;
 import dev.jvisor.sentry.SandboxProcess;
 import dev.jvisor.sentry.Stdio;
+import dev.jvisor.sentry.Terminal;
+import dev.jvisor.sentry.fs.tty.Pty;
 import dev.jvisor.sentry.fs.host.HostStreamFd;
 import dev.jvisor.sentry.loader.LoaderException;
 import dev.jvisor.sentry.vfs.ErrnoException;
@@ -40,9 +43,68 @@ final class SandboxImpl implements Sandbox {
     return kernel.memUsedBytes();
   }
 
+  /** Out-of-memory reports are an event stream, not a count: one per episode, not one per failed page. */
+  private static final Duration OOM_REPORT_INTERVAL = Duration.ofSeconds(1);
+
+  @Override
+  public void onOutOfMemory(Runnable listener) {
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(
+        System.nanoTime() - OOM_REPORT_INTERVAL.toNanos());
+    kernel.platform().memory().onExhausted(() -> {
+      long now = System.nanoTime();
+      long prev = last.get();
+      if (now - prev >= OOM_REPORT_INTERVAL.toNanos() && last.compareAndSet(prev, now)) {
+        listener.run();
+      }
+    });
+  }
+
+  @Override
+  public void freeze() {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    kernel.freeze();
+  }
+
+  @Override
+  public void thaw() {
+    kernel.thaw();
+  }
+
+  @Override
+  public long cpuNanos() {
+    return kernel.cpuNanos();
+  }
+
   @Override
   public List<Integer> pids() {
     return kernel.pids();
+  }
+
+  @Override
+  public void mount(java.nio.file.Path root, List<Mount> mounts) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    try {
+      Vfs vfs = root == null ? kernel.vfs() : kernel.mountNamespace(root);
+      new ContainerMounts(kernel, vfs).apply(mounts);
+    } catch (ErrnoException e) {
+      throw new SandboxException("container root " + root + ": " + describe(e.errno()), 125);
+    }
+  }
+
+  @Override
+  public Terminal openTerminal(int cols, int rows) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    try {
+      return kernel.devpts().open(cols, rows);
+    } catch (IllegalStateException e) {
+      throw new SandboxException(e.getMessage(), 125);
+    }
   }
 
   @Override
@@ -98,6 +160,17 @@ final class SandboxImpl implements Sandbox {
     tg.exe = loaded.image().execPath();
     tg.argv = spec.argv();
     tg.envp = spec.env();
+    for (ProcessSpec.Rlimit r : spec.rlimits()) {
+      tg.setRlimit(r.resource(), r.soft(), r.hard());
+      if (r.resource() == ThreadGroup.RLIMIT_NOFILE) {
+        // As setrlimit(2) does: the fd table follows the soft limit (bounded like the syscall bounds it).
+        fds.setLimit((int) (r.soft() < 0 ? 1 << 20 : Math.max(3, Math.min(r.soft(), 1 << 20))));
+      }
+    }
+    if (stdio.terminal() != null) {
+      // A session leader on its terminal, as runc's setsid() + TIOCSCTTY leaves a terminal container's init.
+      ((Pty) stdio.terminal()).attachSession(tg.pid, tg.pgid);
+    }
     Task task = kernel.newTask(tg, loaded.mm(), fds, Vfs.absolute("/", cwd), vfs);
     task.setComm(basename(path));
     kernel.startThread(task, () -> task.run(loaded.image().entry(), loaded.image().stackPointer()));
@@ -119,6 +192,19 @@ final class SandboxImpl implements Sandbox {
   }
 
   private void installStdio(FdTable fds, Stdio stdio, Vfs vfs) throws ErrnoException {
+    if (stdio.terminal() != null) {
+      if (!(stdio.terminal() instanceof Pty pty) || !kernel.devpts().owns(pty)) {
+        throw new IllegalArgumentException("the terminal is not one of this sandbox's");
+      }
+      // One open file description on fds 0-2, as a shell's dup2 of one open of the slave would leave.
+      FileDescription slave = pty.openSlave(2, pty.name());
+      fds.installAt(0, slave, false);
+      slave.incRef();
+      fds.installAt(1, slave, false);
+      slave.incRef();
+      fds.installAt(2, slave, false);
+      return;
+    }
     int[] host = {stdio.stdin(), stdio.stdout(), stdio.stderr()};
     String[] names = {"stdin", "stdout", "stderr"};
     for (int i = 0; i < 3; i++) {

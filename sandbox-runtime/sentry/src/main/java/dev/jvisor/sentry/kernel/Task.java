@@ -359,6 +359,10 @@ public final class Task {
     SyscallTable table = kernel.syscalls();
     Strace strace = kernel.config().strace() ? new Strace(kernel, table) : null;
     while (!exiting) {
+      if (kernel.freezer().pass(this)) { // Pause: parked here, outside the guest, until Resume or SIGKILL
+        exitGroup(ExitStatus.killed(killSignal));
+        return;
+      }
       if (fastPath != null) {
         fastPath.enterGuest();
       }
@@ -527,6 +531,19 @@ public final class Task {
       if (th != null) {
         th.interrupt();
       }
+    }
+  }
+
+  /** The host thread running this task (for its CPU time), or null before it started. */
+  Thread hostThread() {
+    return thread;
+  }
+
+  /** Makes this task leave the guest, nothing else: no interrupt, so a blocking syscall is not disturbed. */
+  void kickOutOfGuest() {
+    Vcpu v = cpu;
+    if (v != null) {
+      v.kick();
     }
   }
 

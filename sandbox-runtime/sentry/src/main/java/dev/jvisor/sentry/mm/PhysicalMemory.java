@@ -78,6 +78,13 @@ public final class PhysicalMemory implements AutoCloseable {
     return inUse;
   }
 
+  /** Told each time an allocation finds no free frame, even after the page cache gave back what it could. */
+  private volatile Runnable onExhausted = () -> { };
+
+  public void onExhausted(Runnable listener) {
+    onExhausted = listener;
+  }
+
   /**
    * Allocates one zeroed frame and returns its guest-physical address, or -1 when guest memory is exhausted even
    * after the page cache gave back what it could.
@@ -86,6 +93,9 @@ public final class PhysicalMemory implements AutoCloseable {
     long f = tryAllocateFrame();
     if (f < 0 && pageCache.shrink()) {
       f = tryAllocateFrame();
+    }
+    if (f < 0) {
+      onExhausted.run();
     }
     return f;
   }

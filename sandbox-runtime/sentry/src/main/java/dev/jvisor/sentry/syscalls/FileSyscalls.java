@@ -81,7 +81,9 @@ final class FileSyscalls {
     });
     t.partial("fcntl", "fdx", "Record locks (F_GETLK/F_SETLK/F_SETLKW) always succeed: one sandbox, no sharing.",
         FileSyscalls::fcntl);
-    t.partial("ioctl", "fxx", "Terminal ioctls on host stdio, FIONBIO, FIOCLEX/FIONCLEX, TIOCGPGRP.",
+    t.partial("ioctl", "fxx", "Sentry pseudo-terminals: termios, window size, job control (TIOCSCTTY, "
+        + "TIOCGPGRP/TIOCSPGRP, TIOCGSID), FIONREAD; fixed-size terminal ioctls on host stdio; FIONBIO, "
+        + "FIOCLEX/FIONCLEX.",
         FileSyscalls::ioctl);
     t.full("getdents64", "fpd", FileSyscalls::getdents64);
     t.full("fstat", "fp", (k, fd, buf, a, b, c, d) -> {
@@ -300,6 +302,9 @@ final class FileSyscalls {
         return 0;
       }
       case TIOCGPGRP -> {
+        if (f instanceof dev.jvisor.sentry.fs.tty.SlaveFd) {
+          return f.ioctl(k.mm(), (int) req, arg); // a Sentry terminal keeps its own foreground group
+        }
         long r = f.ioctl(k.mm(), 0x5401, 0); // only terminals have a foreground process group
         if (r == -Errno.ENOTTY) {
           throw new ErrnoException(Errno.ENOTTY);
@@ -308,6 +313,9 @@ final class FileSyscalls {
         return 0;
       }
       case TIOCSPGRP -> {
+        if (f instanceof dev.jvisor.sentry.fs.tty.SlaveFd) {
+          return f.ioctl(k.mm(), (int) req, arg);
+        }
         return 0;
       }
       default -> {

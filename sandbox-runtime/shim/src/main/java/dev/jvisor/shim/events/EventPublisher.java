@@ -11,6 +11,8 @@ public interface EventPublisher extends AutoCloseable {
   String TASK_EXEC_ADDED = "/tasks/exec-added";
   String TASK_EXEC_STARTED = "/tasks/exec-started";
   String TASK_OOM = "/tasks/oom";
+  String TASK_PAUSED = "/tasks/paused";
+  String TASK_RESUMED = "/tasks/resumed";
 
   void publish(String topic, Message event);
 

@@ -55,10 +55,11 @@ public final class Spec extends Extensible {
     public String username;
   }
 
+  /** Values are uint64 in the spec (RLIM_INFINITY = 2^64-1), hence BigInteger. */
   public static final class Rlimit extends Extensible {
     public String type;
-    public long hard;
-    public long soft;
+    public java.math.BigInteger hard;
+    public java.math.BigInteger soft;
   }
 
   public static final class Root extends Extensible {

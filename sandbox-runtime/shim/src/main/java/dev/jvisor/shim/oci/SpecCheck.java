@@ -6,17 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Decides what of a spec jvisor applies. Everything else is listed as a warning (logged once per container by the
  * caller): fields jvisor does not know, host-side features the Sentry makes moot (seccomp, capabilities, cgroups),
- * and mounts the Sentry cannot take yet. Nothing is applied halfway.
+ * and mounts provided otherwise or not at all ({@link MountPlan}). Nothing is applied halfway.
  */
 public final class SpecCheck {
-  /** Mount types jvisor understands (an OCI bundle from containerd/CRI uses only these). */
-  public static final Set<String> MOUNT_TYPES = Set.of("bind", "tmpfs", "proc", "sysfs", "devpts", "mqueue",
-      "cgroup", "cgroup2");
   static final int MAX_ARGS = 4096;
   static final int MAX_ENV = 4096;
   static final int MAX_STRING_BYTES = 128 << 10;
@@ -32,9 +28,6 @@ public final class SpecCheck {
     }
     if (spec.process != null) {
       unknown(out, "process.", spec.process);
-      if (spec.process.rlimits != null && !spec.process.rlimits.isEmpty()) {
-        out.add("process.rlimits: not applied yet (" + spec.process.rlimits.size() + " limits)");
-      }
       if (spec.process.capabilities != null) {
         out.add("process.capabilities: not applied (the Sentry, not host capabilities, is the boundary)");
       }
@@ -42,13 +35,12 @@ public final class SpecCheck {
     if (spec.root != null) {
       unknown(out, "root.", spec.root);
     }
+    try {
+      out.addAll(MountPlan.of(spec).notes());
+    } catch (BundleException e) {
+      out.add(e.getMessage());
+    }
     for (Spec.Mount m : spec.mounts == null ? List.<Spec.Mount>of() : spec.mounts) {
-      String type = m.type == null ? "bind" : m.type;
-      if (!MOUNT_TYPES.contains(type)) {
-        out.add("mounts[" + m.destination + "]: unsupported type " + type + ", not mounted");
-      } else {
-        out.add("mounts[" + m.destination + "]: " + type + " not mounted (the Sentry API takes no mounts yet)");
-      }
       unknown(out, "mounts[" + m.destination + "].", m);
     }
     Spec.Linux l = spec.linux;
@@ -116,6 +108,7 @@ public final class SpecCheck {
     if (p.cwd != null && !p.cwd.isEmpty() && !p.cwd.startsWith("/")) {
       throw new BundleException(what + ": process.cwd '" + p.cwd + "' is not absolute");
     }
+    Rlimits.of(p);
     if (p.user != null && (p.user.uid < 0 || p.user.uid > 0xffff_fffeL || p.user.gid < 0
         || p.user.gid > 0xffff_fffeL)) {
       throw new BundleException(what + ": process.user uid/gid out of range");

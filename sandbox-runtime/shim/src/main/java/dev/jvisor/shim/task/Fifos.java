@@ -4,7 +4,7 @@ import dev.jvisor.host.LibC;
 import dev.jvisor.shim.ttrpc.TtrpcException;
 
 /**
- * Opens containerd's stdio fifos as raw host fds for the Sentry. containerd opened the read ends of stdout/stderr
+ * Opens containerd's stdio fifos (or a {@code file://} log URI) as raw host fds for the Sentry. containerd opened the read ends of stdout/stderr
  * before Create, so a non-blocking O_WRONLY open succeeds; should no reader exist, O_RDWR keeps us from blocking
  * forever. stdin is opened O_RDONLY|O_NONBLOCK (a writer may come later). Both end up blocking, as a program
  * expects of its stdio.
@@ -21,15 +21,31 @@ final class Fifos {
     if (path == null || path.isEmpty()) {
       return -1;
     }
-    return blocking(check(path, LibC.open(valid(path), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0)));
+    return blocking(check(path, LibC.open(valid(path), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC
+        | LibC.O_NOCTTY, 0)));
   }
+
+  /** containerd's {@code --log-uri file:///path}: the shim appends the process's output to that file itself. */
+  static final String FILE_URI = "file://";
+  static final String BINARY_URI = "binary://";
 
   static int openOutput(String path) {
     if (path == null || path.isEmpty()) {
       return -1;
     }
+    if (path.startsWith(FILE_URI)) {
+      String file = java.net.URI.create(path).getPath();
+      return check(path, LibC.open(valid(file), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC,
+          0640));
+    }
+    if (path.startsWith(BINARY_URI)) {
+      throw TtrpcException.invalid("binary:// log URIs (a logging program per container) are not supported: "
+          + path);
+    }
     // O_APPEND: when the "fifo" is really a file (an inherited stdout reopened via /proc), never write at 0.
-    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
+    // O_NOCTTY: a "fifo" may be a host pty's slave (the OCI CLI's --console-socket); never our terminal.
+    int fd = LibC.open(valid(path), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_APPEND | LibC.O_CLOEXEC
+        | LibC.O_NOCTTY, 0);
     if (fd == -1 && LibC.errno() == ENXIO) {
       fd = LibC.open(path, LibC.O_RDWR | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
     }

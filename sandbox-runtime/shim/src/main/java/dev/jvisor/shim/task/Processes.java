@@ -6,10 +6,14 @@ import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.SandboxException;
 import dev.jvisor.sentry.SandboxProcess;
 import dev.jvisor.sentry.Stdio;
+import dev.jvisor.sentry.Terminal;
 import dev.jvisor.shim.events.EventPublisher;
+import dev.jvisor.shim.oci.Bundle.BundleException;
+import dev.jvisor.shim.oci.Rlimits;
 import dev.jvisor.shim.oci.Spec;
 import dev.jvisor.shim.proto.events.TaskExit;
 import dev.jvisor.shim.ttrpc.TtrpcException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +27,8 @@ final class Processes {
   static final Set<Integer> TERMINATING = Set.of(1, 2, 3, 9, 15);
   static final int SIGKILL = 9;
   static final String INHERITED_FD = "fd:";
+  /** How long an ended terminal process's last output may take to reach its fifo before the exit is reported. */
+  static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
   private static final Logger LOG = Logger.getLogger(Processes.class.getName());
 
   private final EventPublisher events;
@@ -38,6 +44,10 @@ final class Processes {
   }
 
   void launch(Container c, TaskProcess p) {
+    if (p.io.terminal()) {
+      launchOnTerminal(c, p);
+      return;
+    }
     int in = -1;
     int out = -1;
     int err = -1;
@@ -58,9 +68,53 @@ final class Processes {
       Fifos.close(in, out, err);
     }
     p.started(sp, sp.pid());
+    startWaiter(c, p, sp, null);
+  }
+
+  /**
+   * terminal=true: the process gets a Sentry pseudo-terminal (of process.consoleSize, else 0x0 as runc's until the
+   * first ResizePty) and leads a session on it; the shim copies the fifos to and from it.
+   */
+  private void launchOnTerminal(Container c, TaskProcess p) {
+    Spec.ConsoleSize size = p.spec.consoleSize;
+    Terminal term = null;
+    int in = -1;
+    int out = -1;
+    SandboxProcess sp;
+    try {
+      term = c.sandbox.openTerminal(size == null ? 0 : size.width, size == null ? 0 : size.height);
+      in = openStdio(p.io.stdin(), true);
+      out = openStdio(p.io.stdout(), false);
+      sp = c.sandbox.start(processSpec(p.spec), Stdio.withTerminal(term), c.root);
+    } catch (SandboxException e) {
+      Fifos.close(in, out);
+      if (term != null) {
+        term.close();
+      }
+      ended(c, p, e.exitCode());
+      throw TtrpcException.precondition("cannot start " + describe(p) + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      Fifos.close(in, out);
+      if (term != null) {
+        term.close();
+      }
+      ended(c, p, 128);
+      throw e;
+    }
+    TerminalIo io = new TerminalIo(term, in, out, c.id + (p.isInit() ? "" : "-" + p.execId));
+    p.attachTerminal(io);
+    p.started(sp, sp.pid());
+    startWaiter(c, p, sp, io);
+  }
+
+  private void startWaiter(Container c, TaskProcess p, SandboxProcess sp, TerminalIo tty) {
     Thread waiter = new Thread(() -> {
       try {
-        ended(c, p, sp.waitFor());
+        int status = sp.waitFor();
+        if (tty != null) {
+          tty.finish(OUTPUT_DRAIN);
+        }
+        ended(c, p, status);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
@@ -75,7 +129,11 @@ final class Processes {
   static ProcessSpec processSpec(Spec.Process s) {
     int uid = s.user == null ? 0 : (int) s.user.uid;
     int gid = s.user == null ? 0 : (int) s.user.gid;
-    return new ProcessSpec(s.args, s.env, s.cwd, uid, gid);
+    try {
+      return new ProcessSpec(s.args, s.env, s.cwd, uid, gid, Rlimits.of(s));
+    } catch (BundleException e) {
+      throw TtrpcException.invalid(e.getMessage()); // validated at Create/Exec already
+    }
   }
 
   /** A process ended: record it, tell containerd, and when init ends take its execs down with it. */

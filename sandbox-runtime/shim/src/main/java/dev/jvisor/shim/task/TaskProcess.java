@@ -21,6 +21,7 @@ final class TaskProcess {
   private int exitStatus;
   private Instant exitedAt;
   private SandboxProcess process;
+  private TerminalIo terminal;
   private final CountDownLatch exited = new CountDownLatch(1);
 
   TaskProcess(String containerId, String execId, Spec.Process spec, IoPaths io) {
@@ -52,6 +53,15 @@ final class TaskProcess {
 
   synchronized SandboxProcess process() {
     return process;
+  }
+
+  /** The terminal pump of a terminal=true process once started, else null. */
+  synchronized TerminalIo terminal() {
+    return terminal;
+  }
+
+  synchronized void attachTerminal(TerminalIo t) {
+    terminal = t;
   }
 
   private boolean startClaimed;

@@ -12,11 +12,14 @@ import dev.jvisor.shim.proto.task.CreateTaskRequest;
 import dev.jvisor.shim.proto.task.DeleteRequest;
 import dev.jvisor.shim.proto.task.ExecProcessRequest;
 import dev.jvisor.shim.proto.task.KillRequest;
+import dev.jvisor.shim.proto.task.PauseRequest;
 import dev.jvisor.shim.proto.task.PidsRequest;
 import dev.jvisor.shim.proto.task.ResizePtyRequest;
+import dev.jvisor.shim.proto.task.ResumeRequest;
 import dev.jvisor.shim.proto.task.ShutdownRequest;
 import dev.jvisor.shim.proto.task.StartRequest;
 import dev.jvisor.shim.proto.task.StateRequest;
+import dev.jvisor.shim.proto.task.StatsRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.ttrpc.CallContext;
 import dev.jvisor.shim.ttrpc.Code;
@@ -30,13 +33,13 @@ import java.util.logging.Logger;
 
 /**
  * {@code containerd.task.v2.Task} over ttrpc: decodes each request, hands it to {@link Tasks}, encodes the answer.
- * Methods jvisor cannot honour yet (Pause, Resume, Checkpoint, Update, Stats) answer Unimplemented, never a fake.
+ * Methods jvisor cannot honour yet (Checkpoint, Update) answer Unimplemented, never a fake.
  */
 public final class TaskService implements TtrpcService {
   public static final String NAME = "containerd.task.v2.Task";
   /** containerd 2.x speaks v3 with identical messages. */
   public static final String NAME_V3 = "containerd.task.v3.Task";
-  static final Set<String> UNIMPLEMENTED = Set.of("Pause", "Resume", "Checkpoint", "Update", "Stats");
+  static final Set<String> UNIMPLEMENTED = Set.of("Checkpoint", "Update");
   private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
 
   @FunctionalInterface
@@ -62,6 +65,9 @@ public final class TaskService implements TtrpcService {
     methods.put("ResizePty", p -> tasks.resizePty(ResizePtyRequest.parseFrom(p)));
     methods.put("CloseIO", p -> tasks.closeIo(CloseIORequest.parseFrom(p)));
     methods.put("Connect", p -> tasks.connect(ConnectRequest.parseFrom(p)));
+    methods.put("Pause", p -> tasks.pause(PauseRequest.parseFrom(p)));
+    methods.put("Resume", p -> tasks.resume(ResumeRequest.parseFrom(p)));
+    methods.put("Stats", p -> tasks.stats(StatsRequest.parseFrom(p)));
     methods.put("Shutdown", p -> tasks.shutdown(ShutdownRequest.parseFrom(p)));
   }
 

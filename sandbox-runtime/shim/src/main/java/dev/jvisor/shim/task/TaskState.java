@@ -2,7 +2,7 @@ package dev.jvisor.shim.task;
 
 import dev.jvisor.shim.proto.task.Status;
 
-/** The life of a task process as containerd sees it (no PAUSED: Pause is unimplemented). */
+/** The life of a task process as containerd sees it (PAUSED is the container's: {@code Container.paused}). */
 public enum TaskState {
   CREATED(Status.CREATED),
   RUNNING(Status.RUNNING),

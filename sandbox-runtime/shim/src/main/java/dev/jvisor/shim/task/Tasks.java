@@ -11,6 +11,7 @@ import dev.jvisor.shim.config.ShimConfig;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.oci.Bundle;
 import dev.jvisor.shim.oci.Bundle.BundleException;
+import dev.jvisor.shim.oci.MountPlan;
 import dev.jvisor.shim.oci.Spec;
 import dev.jvisor.shim.oci.SpecCheck;
 import dev.jvisor.shim.proto.events.TaskCreate;
@@ -19,6 +20,14 @@ import dev.jvisor.shim.proto.events.TaskExecAdded;
 import dev.jvisor.shim.proto.events.TaskExecStarted;
 import dev.jvisor.shim.proto.events.TaskIO;
 import dev.jvisor.shim.proto.events.TaskStart;
+import dev.jvisor.shim.proto.cgroups.CPUStat;
+import dev.jvisor.shim.proto.cgroups.MemoryEvents;
+import dev.jvisor.shim.proto.cgroups.MemoryStat;
+import dev.jvisor.shim.proto.cgroups.Metrics;
+import dev.jvisor.shim.proto.cgroups.PidsStat;
+import dev.jvisor.shim.proto.events.TaskOOM;
+import dev.jvisor.shim.proto.events.TaskPaused;
+import dev.jvisor.shim.proto.events.TaskResumed;
 import dev.jvisor.shim.proto.task.CloseIORequest;
 import dev.jvisor.shim.proto.task.ConnectRequest;
 import dev.jvisor.shim.proto.task.ConnectResponse;
@@ -28,15 +37,20 @@ import dev.jvisor.shim.proto.task.DeleteRequest;
 import dev.jvisor.shim.proto.task.DeleteResponse;
 import dev.jvisor.shim.proto.task.ExecProcessRequest;
 import dev.jvisor.shim.proto.task.KillRequest;
+import dev.jvisor.shim.proto.task.PauseRequest;
 import dev.jvisor.shim.proto.task.PidsRequest;
 import dev.jvisor.shim.proto.task.PidsResponse;
 import dev.jvisor.shim.proto.task.ProcessInfo;
 import dev.jvisor.shim.proto.task.ResizePtyRequest;
+import dev.jvisor.shim.proto.task.ResumeRequest;
 import dev.jvisor.shim.proto.task.ShutdownRequest;
 import dev.jvisor.shim.proto.task.StartRequest;
 import dev.jvisor.shim.proto.task.StartResponse;
 import dev.jvisor.shim.proto.task.StateRequest;
 import dev.jvisor.shim.proto.task.StateResponse;
+import dev.jvisor.shim.proto.task.StatsRequest;
+import dev.jvisor.shim.proto.task.StatsResponse;
+import dev.jvisor.shim.proto.task.Status;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.proto.task.WaitResponse;
 import dev.jvisor.shim.ttrpc.Code;
@@ -115,9 +129,6 @@ public final class Tasks {
     if (!r.getCheckpoint().isEmpty() || !r.getParentCheckpoint().isEmpty()) {
       throw new TtrpcException(Code.UNIMPLEMENTED, "restoring from a checkpoint is not implemented");
     }
-    if (r.getTerminal()) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
-    }
     settings.apply(r.getOptions());
     Path dir = Path.of(r.getBundle());
     if (!dir.isAbsolute()) {
@@ -145,6 +156,7 @@ public final class Tasks {
       }
       if (!pause) {
         SpecCheck.validate(bundle.spec().process, dir + "/config.json");
+        MountPlan mountPlan = MountPlan.of(bundle.spec());
         Path root;
         try {
           root = bundle.existingRoot();
@@ -157,6 +169,16 @@ public final class Tasks {
           sandbox = podSentries.acquire(sharedPod, () -> sandboxes.apply(settings.sandboxConfig(bundle, root)));
         } else {
           sandbox = sandboxes.apply(settings.sandboxConfig(bundle, root));
+        }
+        try {
+          sandbox.mount(root, mountPlan.mounts());
+        } catch (SandboxException e) {
+          if (sharedPod != null) {
+            podSentries.release(sharedPod);
+          } else {
+            sandbox.close();
+          }
+          throw e;
         }
       }
     } catch (BundleException e) {
@@ -174,7 +196,14 @@ public final class Tasks {
     }
     IoPaths io = new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal());
     TaskProcess init = new TaskProcess(id, "", bundle.spec().process, io);
-    containers.put(id, new Container(id, bundle, pause, init, sandbox, mounted, containerRoot, sharedPod));
+    Container created = new Container(id, bundle, pause, init, sandbox, mounted, containerRoot, sharedPod);
+    containers.put(id, created);
+    if (sandbox != null && sharedPod == null) {
+      sandbox.onOutOfMemory(() -> {
+        created.ooms.incrementAndGet();
+        events.publish(EventPublisher.TASK_OOM, TaskOOM.newBuilder().setContainerId(id).build());
+      });
+    }
     events.publish(EventPublisher.TASK_CREATE, TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
         .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
             .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
@@ -209,8 +238,9 @@ public final class Tasks {
   StateResponse state(StateRequest r) {
     Container c = get(r.getId());
     TaskProcess p = c.process(r.getExecId());
+    boolean paused = c.paused() && p.state() == TaskState.RUNNING;
     StateResponse.Builder b = StateResponse.newBuilder().setId(c.id).setBundle(c.bundle.dir().toString())
-        .setPid(p.pid()).setStatus(p.state().wire()).setStdin(p.io.stdin()).setStdout(p.io.stdout())
+        .setPid(p.pid()).setStatus(paused ? Status.PAUSED : p.state().wire()).setStdin(p.io.stdin()).setStdout(p.io.stdout())
         .setStderr(p.io.stderr()).setTerminal(p.io.terminal()).setExecId(p.execId);
     if (p.state() == TaskState.STOPPED) {
       b.setExitStatus(p.exitStatus()).setExitedAt(timestamp(p.exitedAt()));
@@ -257,9 +287,6 @@ public final class Tasks {
   Empty exec(ExecProcessRequest r) {
     Container c = get(r.getId());
     String execId = Container.checkId("exec id", r.getExecId());
-    if (r.getTerminal()) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "terminal=true needs the Sentry's pseudo-terminal, not there yet");
-    }
     if (c.podSandbox) {
       throw TtrpcException.precondition("the pod sandbox container runs nothing to exec into");
     }
@@ -273,7 +300,7 @@ public final class Tasks {
     } catch (BundleException e) {
       throw TtrpcException.invalid(e.getMessage());
     }
-    c.addExec(new TaskProcess(c.id, execId, spec, new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), false)));
+    c.addExec(new TaskProcess(c.id, execId, spec, new IoPaths(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal())));
     events.publish(EventPublisher.TASK_EXEC_ADDED, TaskExecAdded.newBuilder().setContainerId(c.id)
         .setExecId(execId).build());
     return empty();
@@ -350,11 +377,82 @@ public final class Tasks {
     return b.build();
   }
 
+  /**
+   * Freezes the container's Sentry (every task stops before its next instruction in the guest, invisibly). A
+   * container sharing its pod's Sentry cannot be paused alone: that would freeze its neighbours too.
+   */
+  synchronized Empty pause(PauseRequest r) {
+    Container c = get(r.getId());
+    if (c.sandbox == null || c.init.state() != TaskState.RUNNING) {
+      throw TtrpcException.precondition("container " + c.id + " is not running");
+    }
+    if (c.sharedPod != null) {
+      throw new TtrpcException(Code.UNIMPLEMENTED, "container " + c.id + " shares its pod's Sentry (shared PID "
+          + "namespace): pausing it alone is not implemented");
+    }
+    if (c.paused()) {
+      throw TtrpcException.precondition("container " + c.id + " is already paused");
+    }
+    c.sandbox.freeze();
+    c.setPaused(true);
+    events.publish(EventPublisher.TASK_PAUSED, TaskPaused.newBuilder().setContainerId(c.id).build());
+    LOG.info("paused " + c.id);
+    return empty();
+  }
+
+  synchronized Empty resume(ResumeRequest r) {
+    Container c = get(r.getId());
+    if (!c.paused()) {
+      throw TtrpcException.precondition("container " + c.id + " is not paused");
+    }
+    c.sandbox.thaw();
+    c.setPaused(false);
+    events.publish(EventPublisher.TASK_RESUMED, TaskResumed.newBuilder().setContainerId(c.id).build());
+    LOG.info("resumed " + c.id);
+    return empty();
+  }
+
+  /**
+   * cgroup v2-shaped metrics from the Sentry: live processes, guest memory in use against the sandbox's size,
+   * host CPU time of its tasks (not split into user and system), out-of-memory episodes. In a pod sharing one
+   * Sentry the memory and CPU are the Sentry's, the pids the container's view.
+   */
+  StatsResponse stats(StatsRequest r) {
+    Container c = get(r.getId());
+    Metrics.Builder m = Metrics.newBuilder();
+    if (c.sandbox != null) {
+      long cpu = Math.max(0, c.sandbox.cpuNanos());
+      long mem = Math.max(0, c.sandbox.guestMemoryInUse());
+      m.setPids(PidsStat.newBuilder().setCurrent(c.sandbox.pids().size())
+              .setLimit(c.sandbox.config().maxTasks()))
+          .setCpu(CPUStat.newBuilder().setUsageUsec(cpu / 1000))
+          .setMemory(MemoryStat.newBuilder().setUsage(mem).setAnon(mem)
+              .setUsageLimit(c.sandbox.config().memoryBytes()))
+          .setMemoryEvents(MemoryEvents.newBuilder().setOom(c.ooms.get()).setOomKill(c.ooms.get()));
+    } else {
+      m.setPids(PidsStat.newBuilder().setCurrent(c.init.state() == TaskState.RUNNING ? 1 : 0));
+    }
+    return StatsResponse.newBuilder().setStats(com.google.protobuf.Any.newBuilder()
+        .setTypeUrl(METRICS_TYPE_URL).setValue(m.build().toByteString())).build();
+  }
+
+  /** What containerd's typeurl registry knows cgroup v2 metrics by (a bare name, no type.googleapis.com/). */
+  static final String METRICS_TYPE_URL = "io.containerd.cgroups.v2.Metrics";
+
   Empty resizePty(ResizePtyRequest r) {
     TaskProcess p = get(r.getId()).process(r.getExecId());
     if (!p.io.terminal()) {
       throw TtrpcException.precondition("process " + describe(p) + " has no terminal");
     }
+    TerminalIo t = p.terminal();
+    if (t == null) {
+      throw TtrpcException.precondition("process " + describe(p) + " has not started");
+    }
+    if (Integer.toUnsignedLong(r.getWidth()) > 0xffff || Integer.toUnsignedLong(r.getHeight()) > 0xffff) {
+      throw TtrpcException.invalid("window size " + Integer.toUnsignedLong(r.getWidth()) + "x"
+          + Integer.toUnsignedLong(r.getHeight()) + " is out of range");
+    }
+    t.resize(r.getWidth(), r.getHeight());
     return empty();
   }
 

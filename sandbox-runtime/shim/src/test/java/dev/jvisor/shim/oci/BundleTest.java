@@ -3,6 +3,8 @@ package dev.jvisor.shim.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jvisor.sentry.Mount;
+import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.shim.oci.Bundle.BundleException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,20 @@ class BundleTest {
       {"ociVersion":"1.0.2-dev",
        "process":{"user":{"uid":0,"gid":0,"additionalGids":[10]},"args":["sleep","3600"],
          "env":["PATH=/usr/bin:/bin","HOSTNAME=x"],"cwd":"/","capabilities":{"bounding":["CAP_CHOWN"]},
-         "rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}],"noNewPrivileges":false,"oomScoreAdj":1000,
+         "rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024},
+           {"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":0}],"noNewPrivileges":false,"oomScoreAdj":1000,
          "futureProcessField":true},
        "root":{"path":"rootfs","readonly":false},
        "hostname":"pod-1",
        "mounts":[{"destination":"/proc","type":"proc","source":"proc","options":["nosuid"]},
          {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["mode=755"]},
-         {"destination":"/weird","type":"9p","source":"x"}],
+         {"destination":"/weird","type":"9p","source":"x"},
+         {"destination":"/etc/hosts","type":"bind","source":"/var/lib/c/hosts","options":["rbind","rprivate","rw"]},
+         {"destination":"/data/","type":"bind","source":"/srv/data","options":["rbind","ro"]},
+         {"destination":"/run","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=700","size=65536k"]},
+         {"destination":"/sys","type":"sysfs","source":"sysfs","options":["ro"]},
+         {"destination":"/dev/mqueue","type":"mqueue","source":"mqueue"},
+         {"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["ro"]}],
        "annotations":{"io.kubernetes.cri.container-type":"container","io.kubernetes.cri.sandbox-id":"pod123"},
        "linux":{"resources":{"memory":{"limit":268435456},"cpu":{"shares":2}},
          "cgroupsPath":"/k8s.io/abc",
@@ -50,11 +59,43 @@ class BundleTest {
         .anySatisfy(l -> assertThat(l).startsWith("process.futureProcessField: unknown field"))
         .anySatisfy(l -> assertThat(l).startsWith("linux.unknownLinux: unknown field"))
         .anySatisfy(l -> assertThat(l).startsWith("linux.seccomp: not applied"))
-        .anySatisfy(l -> assertThat(l).startsWith("process.rlimits: not applied"))
-        .anySatisfy(l -> assertThat(l).contains("mounts[/weird]: unsupported type 9p"))
-        .anySatisfy(l -> assertThat(l).startsWith("mounts[/proc]: proc not mounted"))
+        .anySatisfy(l -> assertThat(l).contains("mounts[/weird]: unsupported type '9p'"))
+        .anySatisfy(l -> assertThat(l).startsWith("mounts[/dev]: tmpfs not mounted: the Sentry's own /dev"))
+        .anySatisfy(l -> assertThat(l).startsWith("mounts[/etc/hosts]: read-write bind: writes stay inside"))
+        .anySatisfy(l -> assertThat(l).startsWith("mounts[/run]: size=65536k not enforced"))
+        .anySatisfy(l -> assertThat(l).startsWith("mounts[/dev/mqueue]: mqueue not mounted"))
+        .anySatisfy(l -> assertThat(l).startsWith("mounts[/sys/fs/cgroup]: cgroup not mounted"))
+        .noneSatisfy(l -> assertThat(l).contains("rlimits"))
+        .noneSatisfy(l -> assertThat(l).startsWith("mounts[/proc]"))
         .anySatisfy(l -> assertThat(l).startsWith("linux.resources.cpu: not applied"));
     SpecCheck.validate(s.process, "config.json");
+    assertThat(MountPlan.of(s).mounts()).containsExactly(
+        new Mount("/etc/hosts", Mount.Type.BIND, Path.of("/var/lib/c/hosts"), false, 0),
+        new Mount("/data", Mount.Type.BIND, Path.of("/srv/data"), true, 0),
+        new Mount("/run", Mount.Type.TMPFS, null, false, 0700),
+        new Mount("/sys", Mount.Type.SYSFS, null, true, 0));
+    assertThat(Rlimits.fromSpec(s.process)).containsExactly(new ProcessSpec.Rlimit(7, 1024, 1024),
+        new ProcessSpec.Rlimit(4, 0, -1));
+    // The rest are the shim's own, as a runc container inherits runc's; the spec's win.
+    assertThat(Rlimits.of(s.process)).contains(new ProcessSpec.Rlimit(7, 1024, 1024),
+        new ProcessSpec.Rlimit(4, 0, -1)).anySatisfy(r -> assertThat(r.resource()).isEqualTo(3))
+        .extracting(ProcessSpec.Rlimit::resource).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void badMountsAndRlimitsAreErrorsNotGuesses() throws Exception {
+    Files.writeString(tmp.resolve("config.json"), """
+        {"process":{"args":["sh"],"rlimits":[{"type":"RLIMIT_BOGUS","hard":1,"soft":1}]},
+         "mounts":[{"destination":"/a/../../etc","type":"bind","source":"/x"}]}""");
+    Spec s = Bundle.read(tmp).spec();
+    assertThatThrownBy(() -> MountPlan.of(s)).hasMessageContaining("must not contain '..'");
+    assertThatThrownBy(() -> SpecCheck.validate(s.process, "c")).hasMessageContaining("unknown type 'RLIMIT_BOGUS'");
+    Files.writeString(tmp.resolve("config.json"), """
+        {"process":{"args":["sh"],"rlimits":[{"type":"RLIMIT_NOFILE","hard":1,"soft":2}]},
+         "mounts":[{"destination":"/b","type":"bind","source":"relative/path"}]}""");
+    Spec t = Bundle.read(tmp).spec();
+    assertThatThrownBy(() -> MountPlan.of(t)).hasMessageContaining("absolute host path");
+    assertThatThrownBy(() -> Rlimits.fromSpec(t.process)).hasMessageContaining("soft limit above its hard limit");
   }
 
   @Test

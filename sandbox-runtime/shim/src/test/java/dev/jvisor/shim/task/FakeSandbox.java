@@ -46,6 +46,35 @@ final class FakeSandbox implements Sandbox {
     return start(spec, stdio);
   }
 
+  final List<dev.jvisor.sentry.Mount> mounts = new CopyOnWriteArrayList<>();
+  static final long CPU_NANOS = 7_000_000, MEMORY_IN_USE = 5L << 20;
+  volatile boolean frozen;
+
+  @Override
+  public void freeze() {
+    frozen = true;
+  }
+
+  @Override
+  public void thaw() {
+    frozen = false;
+  }
+
+  @Override
+  public long cpuNanos() {
+    return CPU_NANOS;
+  }
+
+  @Override
+  public long guestMemoryInUse() {
+    return MEMORY_IN_USE;
+  }
+
+  @Override
+  public void mount(java.nio.file.Path root, List<dev.jvisor.sentry.Mount> m) {
+    mounts.addAll(m);
+  }
+
   @Override
   public List<Integer> pids() {
     return processes.stream().filter(FakeProcess::isAlive).map(FakeProcess::pid).toList();

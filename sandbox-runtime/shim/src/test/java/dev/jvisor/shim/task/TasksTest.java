@@ -11,7 +11,13 @@ import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.proto.events.TaskExit;
 import dev.jvisor.shim.proto.runtimeoptions.Options;
 import dev.jvisor.shim.proto.task.ConnectRequest;
+import dev.jvisor.shim.proto.cgroups.Metrics;
 import dev.jvisor.shim.proto.task.CreateTaskRequest;
+import dev.jvisor.shim.proto.task.PauseRequest;
+import dev.jvisor.shim.proto.task.ResizePtyRequest;
+import dev.jvisor.shim.proto.task.ResumeRequest;
+import dev.jvisor.shim.proto.task.StatsRequest;
+import dev.jvisor.shim.proto.task.StatsResponse;
 import dev.jvisor.shim.proto.task.DeleteRequest;
 import dev.jvisor.shim.proto.task.DeleteResponse;
 import dev.jvisor.shim.proto.task.ExecProcessRequest;
@@ -231,10 +237,44 @@ class TasksTest {
     CallContext ctx = new CallContext(Map.of(), 0);
     assertThatThrownBy(() -> service.call("State", new byte[] {(byte) 0xff, 1}, ctx))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
-    for (String m : List.of("Pause", "Resume", "Checkpoint", "Update", "Stats", "Bogus")) {
+    for (String m : List.of("Checkpoint", "Update", "Bogus")) {
       assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
           .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.UNIMPLEMENTED));
     }
+    for (String m : List.of("Pause", "Resume", "Stats")) {
+      assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
+          .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    }
+    // ResizePty without a terminal; Pause of a container that is not running.
+    assertThatThrownBy(() -> tasks.resizePty(ResizePtyRequest.newBuilder().setId("ok").setWidth(80).build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    assertThatThrownBy(() -> tasks.pause(PauseRequest.newBuilder().setId("ok").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void pauseResumeAndStatsOfARunningContainer() throws Exception {
+    create("p1", bundle("p1", config("[\"sleep\",\"60\"]", "{}")));
+    tasks.start(StartRequest.newBuilder().setId("p1").build());
+    FakeSandbox sb = sandboxes.get(0);
+    tasks.pause(PauseRequest.newBuilder().setId("p1").build());
+    assertThat(sb.frozen).isTrue();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("p1").build()).getStatus()).isEqualTo(Status.PAUSED);
+    assertThatThrownBy(() -> tasks.pause(PauseRequest.newBuilder().setId("p1").build()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    tasks.resume(ResumeRequest.newBuilder().setId("p1").build());
+    assertThat(sb.frozen).isFalse();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("p1").build()).getStatus()).isEqualTo(Status.RUNNING);
+    assertThat(topics).containsSubsequence(EventPublisher.TASK_PAUSED, EventPublisher.TASK_RESUMED);
+
+    StatsResponse stats = tasks.stats(StatsRequest.newBuilder().setId("p1").build());
+    assertThat(stats.getStats().getTypeUrl()).isEqualTo("io.containerd.cgroups.v2.Metrics");
+    Metrics m = Metrics.parseFrom(stats.getStats().getValue());
+    assertThat(m.getPids().getCurrent()).isEqualTo(1);
+    assertThat(m.getCpu().getUsageUsec()).isEqualTo(FakeSandbox.CPU_NANOS / 1000);
+    assertThat(m.getMemory().getUsage()).isEqualTo(FakeSandbox.MEMORY_IN_USE);
+    assertThat(m.getMemory().getUsageLimit()).isEqualTo(sb.config.memoryBytes());
+    tasks.kill(KillRequest.newBuilder().setId("p1").setSignal(9).build());
   }
 
   @Test

@@ -29,14 +29,17 @@ public final class DevFs {
     }
   }
 
-  public static Node create() {
+  /** /dev with {@code devpts} as /dev/pts and its /dev/tty (the caller's controlling terminal). */
+  public static Node create(dev.jvisor.sentry.fs.tty.Devpts devpts) {
     MemNode shm = MemNode.directory(01777);
-    MemNode pts = MemNode.directory(0755);
+    Node pts = devpts.directory();
+    Node tty = devpts.controllingTty();
     Map<String, Supplier<Node>> m = new LinkedHashMap<>();
     for (Kind k : Kind.values()) {
       Node dev = new Device(k);
       m.put(k.name().toLowerCase(java.util.Locale.ROOT), () -> dev);
     }
+    m.put("tty", () -> tty);
     m.put("stdin", () -> new Synthetic.Link(300, () -> "/proc/self/fd/0"));
     m.put("stdout", () -> new Synthetic.Link(301, () -> "/proc/self/fd/1"));
     m.put("stderr", () -> new Synthetic.Link(302, () -> "/proc/self/fd/2"));

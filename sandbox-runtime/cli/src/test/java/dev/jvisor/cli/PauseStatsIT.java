@@ -1,0 +1,142 @@
+package dev.jvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jvisor.cri.CriClient;
+import dev.jvisor.cri.testing.CriConfigs;
+import dev.jvisor.cri.testing.PrivateContainerd;
+import dev.jvisor.cri.v1.ContainerConfig;
+import dev.jvisor.cri.v1.ContainerState;
+import dev.jvisor.cri.v1.ContainerStatus;
+import dev.jvisor.cri.v1.LinuxContainerResources;
+import dev.jvisor.cri.v1.PodSandboxConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pause/Resume, Stats and the OOM event through a real containerd: {@code ctr task pause/resume/metrics} on a
+ * container that logs a counter, and a CRI container that exceeds its memory limit (CRI then reports OOMKilled,
+ * which it only does on a /tasks/oom event).
+ */
+@Timeout(300)
+class PauseStatsIT {
+  /** How long a paused container is watched for output it must not produce. */
+  private static final Duration WATCH = Duration.ofMillis(700);
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  @TempDir static Path tmp;
+  static PrivateContainerd containerd;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(PrivateContainerd.available(), "containerd is not installed");
+    containerd = PrivateContainerd.start(ShimLauncher.write(tmp.resolve("bin")), null);
+    containerd.importTestImages();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (containerd != null) {
+      containerd.close();
+      assertThat(containerd.shimPids()).isEmpty();
+    }
+  }
+
+  @AfterEach
+  void nothingLeft() throws Exception {
+    Instant end = Instant.now().plusSeconds(10);
+    while (!containerd.shimPids().isEmpty() && Instant.now().isBefore(end)) {
+      Thread.sleep(100);
+    }
+    assertThat(containerd.shimPids()).as("shims left").isEmpty();
+  }
+
+  static long awaitGrowth(Path file, long than) throws InterruptedException {
+    Instant end = Instant.now().plus(PATIENCE);
+    long size = file.toFile().length();
+    while (size <= than && Instant.now().isBefore(end)) {
+      Thread.sleep(50);
+      size = file.toFile().length();
+    }
+    return size;
+  }
+
+  @Test
+  void pauseFreezesResumeContinuesAndMetricsAreReal() throws Exception {
+    ContainerdShimIT.requireFork(ContainerdShimIT.JVISOR);
+    String id = "pause-" + UUID.randomUUID().toString().substring(0, 8);
+    Path log = tmp.resolve(id + ".log");
+    PrivateContainerd.Result run = containerd.ctr("default", "run", "-d", "--runtime", "io.containerd.jvisor.v1",
+        "--log-uri", "file://" + log, PrivateContainerd.BUSYBOX_IMAGE, id, "sh", "-c",
+        "i=0; while :; do i=$((i+1)); echo $i; sleep 0.02; done");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    try {
+      awaitGrowth(log, 20);
+      PrivateContainerd.Result pause = containerd.ctr("default", "task", "pause", id);
+      assertThat(pause.exitCode()).as(pause.output()).isZero();
+      assertThat(containerd.ctr("default", "task", "ls").output()).containsPattern(id + "\\s+\\d+\\s+PAUSED");
+      Thread.sleep(100); // a line already written by the guest may still reach the log
+      long frozen = log.toFile().length();
+      Thread.sleep(WATCH.toMillis());
+      assertThat(log.toFile().length()).as("no output while paused").isEqualTo(frozen);
+
+      PrivateContainerd.Result metrics = containerd.ctr("default", "task", "metrics", id);
+      assertThat(metrics.exitCode()).as(metrics.output()).isZero();
+      // containerd decoded our cgroup v2 metrics: the shell and (usually) its sleep, guest memory in use.
+      assertThat(metrics.output()).containsPattern("pids\\.current\\s+[12]\\b")
+          .containsPattern("memory\\.usage\\s+[1-9]\\d*").containsPattern("cpu\\.usage_usec\\s+[1-9]\\d*");
+
+      PrivateContainerd.Result resume = containerd.ctr("default", "task", "resume", id);
+      assertThat(resume.exitCode()).as(resume.output()).isZero();
+      assertThat(awaitGrowth(log, frozen)).as("output again after resume").isGreaterThan(frozen);
+      assertThat(containerd.ctr("default", "task", "ls").output()).containsPattern(id + "\\s+\\d+\\s+RUNNING");
+    } finally {
+      containerd.ctr("default", "task", "kill", "-s", "SIGKILL", id);
+      for (Instant end = Instant.now().plusSeconds(20); Instant.now().isBefore(end); Thread.sleep(100)) {
+        if (containerd.ctr("default", "task", "rm", id).exitCode() == 0) {
+          break;
+        }
+      }
+      containerd.ctr("default", "container", "rm", id);
+    }
+  }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsReportedOomKilled() throws Exception {
+    ContainerdShimIT.requireFork(ContainerdShimIT.JVISOR);
+    Path logs = Files.createDirectories(tmp.resolve("oom-" + UUID.randomUUID()));
+    try (CriClient cri = containerd.cri()) {
+      PodSandboxConfig pod = CriConfigs.pod("oom", logs, false);
+      String podId = cri.runPodSandbox(pod, ContainerdShimIT.JVISOR);
+      try {
+        ContainerConfig base = CriConfigs.container("hog", PrivateContainerd.BUSYBOX_IMAGE, List.of("busybox",
+            "tail", "/dev/zero"), "hog.log", pod); // tail keeps the never-ending "line" in memory
+        ContainerConfig config = base.toBuilder().setLinux(base.getLinux().toBuilder().setResources(
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(32L << 20))).build();
+        String cid = cri.createContainer(podId, config, pod);
+        cri.startContainer(cid);
+        ContainerStatus status = cri.containerStatus(cid, false).getStatus();
+        for (Instant end = Instant.now().plus(PATIENCE); Instant.now().isBefore(end)
+            && status.getState() != ContainerState.CONTAINER_EXITED; Thread.sleep(100)) {
+          status = cri.containerStatus(cid, false).getStatus();
+        }
+        assertThat(status.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(status.getExitCode()).isNotZero();
+        assertThat(status.getReason()).as("CRI saw /tasks/oom").isEqualTo("OOMKilled");
+        cri.removeContainer(cid);
+      } finally {
+        ContainerdShimIT.removePod(cri, podId);
+      }
+    }
+  }
+}
