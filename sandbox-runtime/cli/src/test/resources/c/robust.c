@@ -38,8 +38,10 @@ int main(void) {
   pthread_join(t, NULL);
   int r = pthread_mutex_lock(m);
   printf("thread died holding it: lock -> %s\n", name(r));
-  printf("consistent -> %d, unlock -> %d, lock again -> %s\n", pthread_mutex_consistent(m),
-         pthread_mutex_unlock(m), name(pthread_mutex_lock(m)));
+  int consistent = pthread_mutex_consistent(m);
+  int unlocked = pthread_mutex_unlock(m);
+  int again = pthread_mutex_lock(m);
+  printf("consistent -> %d, unlock -> %d, lock again -> %s\n", consistent, unlocked, name(again));
   pthread_mutex_unlock(m);
 
   pthread_create(&t, NULL, die_holding, (void *)1);
