@@ -727,6 +727,7 @@ public final class MemoryManager {
     }
     vmas.clear();
     pageTable.freeUserTables(256);
+    platform.addressSpaceDestroyed();
   }
 
   public synchronized long brkStart() {

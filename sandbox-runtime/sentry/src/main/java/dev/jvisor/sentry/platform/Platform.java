@@ -36,6 +36,14 @@ public interface Platform extends AutoCloseable {
    */
   Vcpu newVcpu();
 
+  /**
+   * An address space's page tables were freed. Their frames will be reused, possibly as page tables at other
+   * places, while a hypervisor's shadow of the old tables may live on; translations in it to frames that are
+   * freed are dropped with those frames, but the platform's own never-freed frames mapped into every address
+   * space (the syscall trampoline) must be invalidated here, or a reused table could still lead to them.
+   */
+  default void addressSpaceDestroyed() {}
+
   /** How many vCPUs this platform creates at most. */
   int maxVcpus();
 

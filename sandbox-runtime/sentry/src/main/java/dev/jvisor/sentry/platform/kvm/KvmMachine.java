@@ -235,6 +235,13 @@ public final class KvmMachine implements Platform {
   }
 
   @Override
+  public void addressSpaceDestroyed() {
+    // Seen on PVM: a freed leaf table reused for libc's 2 MiB region kept its shadow's entry for the trampoline's
+    // slot, and a process executed the trampoline page's int3 padding as libc code (SIGTRAP).
+    invalidate(trampolineGpa);
+  }
+
+  @Override
   public void invalidate(long[] gpas, int n) {
     java.util.Arrays.sort(gpas, 0, n);
     for (int i = 0; i < n; ) {
