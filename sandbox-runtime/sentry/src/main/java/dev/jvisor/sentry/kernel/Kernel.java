@@ -279,10 +279,19 @@ public final class Kernel implements ProcView {
     }
     ExitStatus s = tg.pendingStatus != null ? tg.pendingStatus : ExitStatus.killed(Signals.SIGKILL);
     ThreadGroup notify;
+    List<ThreadGroup> orphansToSignal = new ArrayList<>();
     synchronized (waitLock) {
       ThreadGroup init = threadGroups.get(1);
+      ThreadGroup reaper = nearestSubreaper(tg);
+      if (reaper == null) {
+        reaper = init != null && init != tg ? init : null;
+      }
       for (ThreadGroup c : tg.children) {
-        c.parent = init != null && init != tg ? init : null; // orphans go to the sandbox's PID 1
+        c.parent = reaper; // orphans go to the nearest PR_SET_CHILD_SUBREAPER ancestor, else the sandbox's PID 1
+        c.ppid = reaper != null ? reaper.pid : 0;
+        if (c.pdeathSignal != 0 && !c.tasks.isEmpty()) {
+          orphansToSignal.add(c);
+        }
         if (c.parent != null) {
           c.parent.children.add(c);
         } else if (c.zombie) {
@@ -302,12 +311,25 @@ public final class Kernel implements ProcView {
       }
       waitLock.notifyAll();
     }
+    for (ThreadGroup c : orphansToSignal) {
+      signalThreadGroup(c, c.pdeathSignal, tg.pid); // PR_SET_PDEATHSIG: the parent died
+    }
     if (notify != null && tg.exitSignal != 0) {
       int code = s.signal() == 0 ? SignalFrames.CLD_EXITED : SignalFrames.CLD_KILLED;
       signalThreadGroup(notify, tg.exitSignal,
           SignalFrames.childInfo(tg.exitSignal, code, tg.pid, s.signal() == 0 ? s.code() : s.signal()));
     }
     tg.exit.complete(s);
+  }
+
+  /** The closest living ancestor of {@code tg} that asked to reap orphans (PR_SET_CHILD_SUBREAPER); under waitLock. */
+  private static ThreadGroup nearestSubreaper(ThreadGroup tg) {
+    for (ThreadGroup a = tg.parent; a != null; a = a.parent) {
+      if (a.childSubreaper && !a.tasks.isEmpty()) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /**

@@ -47,6 +47,13 @@ public final class ThreadGroup {
   long realTimerDeadlineNanos;
   long realTimerIntervalNanos;
 
+  /** prctl state: PR_SET_PDEATHSIG (0 = none; cleared in a fork's child), PR_SET_CHILD_SUBREAPER, and the sticky
+   * PR_SET_NO_NEW_PRIVS and PR_SET_DUMPABLE (inherited by fork). */
+  public volatile int pdeathSignal;
+  public volatile boolean childSubreaper;
+  public volatile boolean noNewPrivs;
+  public volatile int dumpable = 1;
+
   /** User and group IDs; a fork gets a copy. */
   volatile Credentials creds = new Credentials(0, 0);
 
@@ -121,6 +128,8 @@ public final class ThreadGroup {
 
   synchronized void copyLimitsFrom(ThreadGroup other) {
     creds = other.creds.copy();
+    noNewPrivs = other.noNewPrivs;
+    dumpable = other.dumpable;
     for (int i = 0; i < RLIM_NLIMITS; i++) {
       rlimits[i] = other.rlimit(i);
     }

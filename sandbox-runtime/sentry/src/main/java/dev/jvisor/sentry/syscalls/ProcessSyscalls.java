@@ -153,8 +153,9 @@ final class ProcessSyscalls {
       return 0;
     });
     t.error("rseq", Errno.ENOSYS, "Restartable sequences are not supported: ENOSYS (glibc copes).");
-    t.partial("prctl", "dxxxx", "PR_SET_NAME/PR_GET_NAME, dumpable, no_new_privs, pdeathsig and subreaper; "
-        + "others EINVAL.", ProcessSyscalls::prctl);
+    t.partial("prctl", "dxxxx", "PR_SET_NAME/PR_GET_NAME, dumpable, no_new_privs (recorded, sticky), pdeathsig "
+        + "(sent when the parent process ends) and child subreaper (orphans re-parent to it); others EINVAL.",
+        ProcessSyscalls::prctl);
     t.partial("arch_prctl", "xx", "ARCH_SET_FS/ARCH_GET_FS; GS base changes give EINVAL.",
         ProcessSyscalls::archPrctl);
     t.full("prlimit64", "ddpp", ProcessSyscalls::prlimit);
@@ -315,16 +316,42 @@ final class ProcessSyscalls {
         return 0;
       }
       case PR_GET_DUMPABLE -> {
-        return 1;
+        return k.threadGroup().dumpable;
       }
-      case PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER -> {
+      case PR_SET_DUMPABLE -> {
+        if (a2 != 0 && a2 != 1) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        k.threadGroup().dumpable = (int) a2;
+        return 0;
+      }
+      case PR_SET_NO_NEW_PRIVS -> {
+        if (a2 != 1 || a3 != 0 || a4 != 0 || a5 != 0) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        k.threadGroup().noNewPrivs = true; // sticky: there is no way back, and fork inherits it
         return 0;
       }
       case PR_GET_NO_NEW_PRIVS -> {
+        return k.threadGroup().noNewPrivs ? 1 : 0;
+      }
+      case PR_SET_PDEATHSIG -> {
+        if (a2 < 0 || a2 > Signals.NSIG) {
+          throw new ErrnoException(Errno.EINVAL);
+        }
+        k.threadGroup().pdeathSignal = (int) a2;
         return 0;
       }
-      case PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER -> {
-        Args.writeInt(k, a2, 0);
+      case PR_GET_PDEATHSIG -> {
+        Args.writeInt(k, a2, k.threadGroup().pdeathSignal);
+        return 0;
+      }
+      case PR_SET_CHILD_SUBREAPER -> {
+        k.threadGroup().childSubreaper = a2 != 0;
+        return 0;
+      }
+      case PR_GET_CHILD_SUBREAPER -> {
+        Args.writeInt(k, a2, k.threadGroup().childSubreaper ? 1 : 0);
         return 0;
       }
       case PR_CAPBSET_READ -> {
