@@ -254,6 +254,7 @@ public final class Kernel implements ProcView {
 
   void taskExited(Task t) {
     if (t.hostThread() == Thread.currentThread()) {
+      t.threadGroup().exitedCpuNanos.addAndGet(Math.max(0, CPU.getCurrentThreadCpuTime()));
       exitedCpuNanos.add(Math.max(0, CPU.getCurrentThreadCpuTime()));
     }
     ThreadGroup tg = t.threadGroup();
@@ -544,6 +545,7 @@ public final class Kernel implements ProcView {
           if (c.zombie) {
             me.children.remove(c);
             threadGroups.remove(c.pid);
+            me.childrenCpuNanos.addAndGet(c.exitedCpuNanos.get() + c.childrenCpuNanos.get());
             return new long[] {c.pid, c.zombieStatus.waitStatus(), c.zombieStatus.code(), c.zombieStatus.signal()};
           }
         }

@@ -753,7 +753,8 @@ public final class Task {
     return Math.max(0, v);
   }
 
+  /** This task's CPU time (its host thread's, guest time included). */
   public long cpuNanos() {
-    return System.nanoTime() - utimeStartNanos;
+    return hostCpuNanos();
   }
 }

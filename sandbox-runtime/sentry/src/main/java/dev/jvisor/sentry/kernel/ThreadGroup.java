@@ -54,6 +54,24 @@ public final class ThreadGroup {
   public volatile boolean noNewPrivs;
   public volatile int dumpable = 1;
 
+  /** CPU time of this process's ended tasks, and of its children it has reaped (getrusage, times). */
+  final java.util.concurrent.atomic.AtomicLong exitedCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  final java.util.concurrent.atomic.AtomicLong childrenCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+
+  /** CPU time of the whole process: live tasks' host threads (guest time included) plus ended tasks. */
+  public long cpuNanos() {
+    long sum = exitedCpuNanos.get();
+    for (Task t : tasks) {
+      sum += t.hostCpuNanos();
+    }
+    return sum;
+  }
+
+  /** CPU time of the children this process has waited for (and their waited-for descendants). */
+  public long childrenCpuNanos() {
+    return childrenCpuNanos.get();
+  }
+
   /** User and group IDs; a fork gets a copy. */
   volatile Credentials creds = new Credentials(0, 0);
 

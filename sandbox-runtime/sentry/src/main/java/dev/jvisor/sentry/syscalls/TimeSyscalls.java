@@ -86,23 +86,27 @@ final class TimeSyscalls {
       Args.writeLongs(k, cv, cur[1] / NANOS, (cur[1] % NANOS) / 1000, us / 1_000_000, us % 1_000_000);
       return 0;
     });
-    t.partial("times", "p", "User time is the task's host thread time; system time is 0.", (k, buf, a, b, c, d,
-        e) -> {
-      long ticks = k.cpuNanos() / 10_000_000L;
+    t.partial("times", "p", "User time is the host CPU time of the process's threads (guest time included); "
+        + "system time is 0: the two cannot be told apart.", (k, buf, a, b, c, d, e) -> {
       if (buf != 0) {
-        Args.writeLongs(k, buf, ticks, 0, 0, 0);
+        Args.writeLongs(k, buf, k.threadGroup().cpuNanos() / 10_000_000L, 0,
+            k.threadGroup().childrenCpuNanos() / 10_000_000L, 0);
       }
       return (System.nanoTime() - MONO_BASE) / 10_000_000L;
     });
-    t.partial("getrusage", "dp", "Reports elapsed user time and resident memory.", (k, who, buf, a, b, c, d) -> {
-      if (who != 0 && who != -1 && who != 1) {
-        throw new ErrnoException(Errno.EINVAL);
-      }
-      long us = who == -1 ? 0 : k.cpuNanos() / 1000;
+    t.partial("getrusage", "dp", "User time is host CPU time (self, children waited for, or the thread; guest time "
+        + "included; system time 0); max RSS is the resident size now.", (k, who, buf, a, b, c, d) -> {
+      long ns = switch ((int) who) {
+        case 0 -> k.threadGroup().cpuNanos();
+        case -1 -> k.threadGroup().childrenCpuNanos();
+        case 1 -> k.cpuNanos();
+        default -> throw new ErrnoException(Errno.EINVAL);
+      };
+      long us = ns / 1000;
       long[] ru = new long[18];
       ru[0] = us / 1_000_000;
       ru[1] = us % 1_000_000;
-      ru[4] = k.mm().residentPages() * 4; // maxrss in KiB
+      ru[4] = who == -1 ? 0 : k.mm().residentPages() * 4; // maxrss in KiB
       Args.writeLongs(k, buf, ru);
       return 0;
     });
@@ -123,7 +127,8 @@ final class TimeSyscalls {
       case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> realtime();
       case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
           System.nanoTime() - MONO_BASE;
-      case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> k.cpuNanos();
+      case CLOCK_PROCESS_CPUTIME_ID -> k.threadGroup().cpuNanos();
+      case CLOCK_THREAD_CPUTIME_ID -> k.cpuNanos();
       default -> throw new ErrnoException(Errno.EINVAL);
     };
   }
