@@ -19,6 +19,9 @@ rm -rf "$dist/runtime"
 "$jdk_bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --output "$dist/runtime" 2>&1 | grep -v -i 'deprecat' || true
 [ -x "$dist/runtime/bin/java" ] || { echo "assemble: jlink produced no runtime/bin/java" >&2; exit 1; }
+# The runtime's base CDS archive: faster JVM starts, and the shim's AppCDS (ArchiveClassesAtExit) needs it.
+"$dist/runtime/bin/java" -Xshare:dump -Xlog:disable >/dev/null 2>&1 \
+  || echo "assemble: could not write the runtime's CDS archive (JVM starts will be slower)" >&2
 
 printf '%s\n' "$version" > "$dist/VERSION"
 printf '%s\n' "$modules" > "$dist/MODULES"

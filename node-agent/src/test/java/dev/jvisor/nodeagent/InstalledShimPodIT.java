@@ -77,7 +77,8 @@ class InstalledShimPodIT {
         assertThat(containerd.leftoverProcesses()).as("the shim runs").isNotEmpty();
         // The launcher resolves `current` once, so a running shim keeps its version directory across upgrades.
         assertThat(cmdlines(containerd.leftoverProcesses())).anySatisfy(c -> assertThat(c)
-            .containsPattern("^/opt/jvisor/[^/ ]+/runtime/bin/java ").contains("dev.jvisor.cli.Main"));
+            .containsPattern("^/opt/jvisor/[^/ ]+/runtime/bin/java ")
+            .containsPattern("dev\\.jvisor\\.(cli\\.Main|shim\\.DaemonMain)"));
       } finally {
         cri.stopPodSandbox(podId);
         cri.removePodSandbox(podId);
