@@ -62,10 +62,6 @@ final class FastPath {
   /** The poller thread starts on the first guest entry with the page open: threads sharing an mm never need one. */
   private boolean started;
 
-  void start() {
-    // deferred to enterGuest
-  }
-
   /**
    * The task (re)entered an address space: serve its request page if it is the only task using it. Synchronized
    * with {@link #poll}'s serving, so once this returns the old page (freed with its address space, and then

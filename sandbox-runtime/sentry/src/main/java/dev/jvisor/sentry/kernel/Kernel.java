@@ -155,9 +155,6 @@ public final class Kernel implements ProcView {
     return !config.strace() && !Boolean.getBoolean("jvisor.noFastPath");
   }
 
-  private static final java.lang.management.ThreadMXBean CPU =
-      java.lang.management.ManagementFactory.getThreadMXBean();
-
   Freezer freezer() {
     return freezer;
   }
@@ -177,10 +174,7 @@ public final class Kernel implements ProcView {
   long cpuNanos() {
     long sum = exitedCpuNanos.sum();
     for (Task t : tasks.values()) {
-      Thread th = t.hostThread();
-      if (th != null) {
-        sum += Math.max(0, CPU.getThreadCpuTime(th.getId()));
-      }
+      sum += t.hostCpuNanos();
     }
     return sum;
   }
@@ -254,8 +248,9 @@ public final class Kernel implements ProcView {
 
   void taskExited(Task t) {
     if (t.hostThread() == Thread.currentThread()) {
-      t.threadGroup().exitedCpuNanos.addAndGet(Math.max(0, CPU.getCurrentThreadCpuTime()));
-      exitedCpuNanos.add(Math.max(0, CPU.getCurrentThreadCpuTime()));
+      long cpu = t.hostCpuNanos();
+      t.threadGroup().exitedCpuNanos.addAndGet(cpu);
+      exitedCpuNanos.add(cpu);
     }
     ThreadGroup tg = t.threadGroup();
     tasks.remove(t.tid());
@@ -338,11 +333,16 @@ public final class Kernel implements ProcView {
    * wait for them fails with ECHILD once none is left), as in Linux.
    */
   private static boolean ignoresChildren(ThreadGroup parent) {
-    if (parent.tasks.isEmpty()) {
-      return false;
+    long[] act = sigchldAction(parent);
+    return act != null && (act[0] == Signals.SIG_IGN || (act[1] & SA_NOCLDWAIT) != 0);
+  }
+
+  /** The process's SIGCHLD disposition {handler, flags, ...}, or null once it has no task left. */
+  private static long[] sigchldAction(ThreadGroup tg) {
+    for (Task t : tg.tasks) { // a snapshot: the group may lose its last task meanwhile
+      return t.sigactions()[Signals.SIGCHLD];
     }
-    long[] act = parent.tasks.get(0).sigactions()[Signals.SIGCHLD];
-    return act[0] == Signals.SIG_IGN || (act[1] & SA_NOCLDWAIT) != 0;
+    return null;
   }
 
   private static final long SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2;
@@ -353,11 +353,8 @@ public final class Kernel implements ProcView {
     synchronized (waitLock) {
       parent = tg.parent;
     }
-    if (parent == null || parent.tasks.isEmpty()) {
-      return;
-    }
-    long[] act = parent.tasks.get(0).sigactions()[Signals.SIGCHLD];
-    if ((act[1] & SA_NOCLDSTOP) == 0) {
+    long[] act = parent == null ? null : sigchldAction(parent);
+    if (act != null && (act[1] & SA_NOCLDSTOP) == 0) {
       signalThreadGroup(parent, Signals.SIGCHLD, SignalFrames.childInfo(Signals.SIGCHLD, code, tg.pid, sig));
     }
   }

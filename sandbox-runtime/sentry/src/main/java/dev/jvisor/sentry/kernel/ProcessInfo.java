@@ -107,7 +107,7 @@ final class ProcessInfo implements ProcView.Process {
 
   @Override
   public long utimeTicks() {
-    return leader.cpuNanos() / 10_000_000L;
+    return leader.hostCpuNanos() / 10_000_000L;
   }
 
   @Override

@@ -51,7 +51,6 @@ public final class Task {
   private long altStackSize;
   /** rt_sigsuspend's caller mask: what the handler frame saves and what applies again afterwards. */
   private Long suspendMask;
-  private long utimeStartNanos;
   /** sched_* / nice state (recorded, not enforced). */
   private volatile Sched sched = Sched.initial();
 
@@ -309,14 +308,12 @@ public final class Task {
   private void run(Runnable setup) {
     CURRENT.set(this);
     thread = Thread.currentThread();
-    utimeStartNanos = System.nanoTime();
     try {
       cpu = kernel.vcpus().acquire(this, null, false);
       cpu.setPageTableRoot(mm.pageTable().root());
       if (kernel.fastSyscalls()) {
         fastPath = new FastPath(this, kernel);
         fastPath.attach(mm);
-        fastPath.start();
       }
       setup.run();
       if (killSignal != 0) {
@@ -753,8 +750,4 @@ public final class Task {
     return Math.max(0, v);
   }
 
-  /** This task's CPU time (its host thread's, guest time included). */
-  public long cpuNanos() {
-    return hostCpuNanos();
-  }
 }

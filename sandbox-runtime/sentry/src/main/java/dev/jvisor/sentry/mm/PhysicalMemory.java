@@ -155,15 +155,8 @@ public final class PhysicalMemory implements AutoCloseable {
         gone[freed++] = gpas[i];
       }
     }
-    java.util.Arrays.sort(gone, 0, freed);
-    for (int i = 0; i < freed; ) {
-      int j = i + 1;
-      while (j < freed && gone[j] == gone[j - 1] + X86.PAGE_SIZE) {
-        j++;
-      }
-      LibC.fallocate(memfd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, gone[i], (j - i) * X86.PAGE_SIZE);
-      i = j;
-    }
+    FrameRuns.forEach(gone, freed,
+        (gpa, length) -> LibC.fallocate(memfd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, gpa, length));
     for (int i = 0; i < freed; i++) {
       int f = (int) (gone[i] >>> X86.PAGE_SHIFT);
       used.clear(f);

@@ -49,11 +49,7 @@ final class CpuTimers {
 
   /** The process CPU clock. */
   static long processCpu(ThreadGroup tg) {
-    long sum = 0;
-    for (Task t : tg.taskList()) {
-      sum += t.hostCpuNanos();
-    }
-    return sum;
+    return tg.cpuNanos();
   }
 
   @SuppressWarnings("unchecked")

@@ -99,7 +99,7 @@ final class TimeSyscalls {
       long ns = switch ((int) who) {
         case 0 -> k.threadGroup().cpuNanos();
         case -1 -> k.threadGroup().childrenCpuNanos();
-        case 1 -> k.cpuNanos();
+        case 1 -> k.hostCpuNanos();
         default -> throw new ErrnoException(Errno.EINVAL);
       };
       long us = ns / 1000;
@@ -128,7 +128,7 @@ final class TimeSyscalls {
       case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
           System.nanoTime() - MONO_BASE;
       case CLOCK_PROCESS_CPUTIME_ID -> k.threadGroup().cpuNanos();
-      case CLOCK_THREAD_CPUTIME_ID -> k.cpuNanos();
+      case CLOCK_THREAD_CPUTIME_ID -> k.hostCpuNanos();
       default -> throw new ErrnoException(Errno.EINVAL);
     };
   }

@@ -243,16 +243,8 @@ public final class KvmMachine implements Platform {
 
   @Override
   public void invalidate(long[] gpas, int n) {
-    java.util.Arrays.sort(gpas, 0, n);
-    for (int i = 0; i < n; ) {
-      int j = i + 1;
-      while (j < n && gpas[j] <= gpas[j - 1] + X86.PAGE_SIZE) {
-        j++;
-      }
-      long len = gpas[j - 1] + X86.PAGE_SIZE - gpas[i];
-      LibC.madvise(memory.hostAddress(gpas[i]), len, LibC.MADV_DONTNEED);
-      i = j;
-    }
+    dev.jvisor.sentry.mm.FrameRuns.forEach(gpas, n,
+        (gpa, length) -> LibC.madvise(memory.hostAddress(gpa), length, LibC.MADV_DONTNEED));
   }
 
   /** Takes back the vCPU of a task that ended. */
