@@ -42,6 +42,19 @@ class ProcessesIT {
     }
   }
 
+  /**
+   * Runs {@code cmd} natively (it must succeed), then in the sandbox with {@code opts}: the same stdout and exit 0.
+   * Returns {native, sandboxed} for further checks.
+   */
+  private static Runs.Result[] sameAsNative(Path cwd, List<String> opts, String... cmd) throws Exception {
+    Runs.Result host = Runs.natively(cwd, cmd);
+    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result r = Runs.sandboxed(cwd, opts, cmd);
+    assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
+    assertThat(r.exit()).isZero();
+    return new Runs.Result[] {host, r};
+  }
+
   @Test
   void dmesgThroughAPipeFindsTheBootLine() throws Exception {
     Runs.Result r = Runs.sandboxed(CWD, "sh", "-c", "dmesg | grep Starting");
@@ -56,11 +69,7 @@ class ProcessesIT {
       "yes | head -3; echo ${PIPESTATUS[@]}",
       "sh -c 'exit 4' || echo failed with $?"})
   void bashPrintsWhatItPrintsNatively(String script) throws Exception {
-    Runs.Result host = Runs.natively(CWD, "bash", "-c", script);
-    assertThat(host.exit()).as(host.stderr()).isZero();
-    Runs.Result r = Runs.sandboxed(CWD, "bash", "-c", script);
-    assertThat(r.stdout()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isEqualTo(host.exit());
+    sameAsNative(CWD, List.of(), "bash", "-c", script);
   }
 
   @Test
@@ -86,45 +95,30 @@ class ProcessesIT {
         "print('waited', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))",
         "t = threading.Thread(target=lambda: print('thread', threading.current_thread().name))",
         "t.start(); t.join()");
-    Runs.Result host = Runs.natively(CWD, "/usr/bin/python3", "-c", program);
-    assertThat(host.exit()).as(host.stderr()).isZero();
-    Runs.Result r = Runs.sandboxed(CWD, "/usr/bin/python3", "-c", program);
-    assertThat(r.stdout()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
+    sameAsNative(CWD, List.of(), "/usr/bin/python3", "-c", program);
   }
 
   @Test
   void pthreadsGiveCorrectResults() throws Exception {
     String exe = dir.resolve("threads").toString();
-    Runs.Result host = Runs.natively(dir, exe);
-    assertThat(host.exit()).isZero();
+    Runs.Result host = sameAsNative(dir, List.of(), exe)[0];
     assertThat(host.stdout()).contains("counter 160000 (expected 160000)");
-    Runs.Result r = Runs.sandboxed(dir, exe);
-    assertThat(r.stdout()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
   }
 
   @Test
   void signalBehaviourMatchesNative() throws Exception {
     String exe = dir.resolve("signals").toString();
-    Runs.Result host = Runs.natively(dir, exe);
-    assertThat(host.exit()).as(host.stderr()).isZero();
+    Runs.Result host = sameAsNative(dir, List.of(), exe)[0];
     assertThat(host.stdout()).doesNotContain(": 0");
-    Runs.Result r = Runs.sandboxed(dir, exe);
-    assertThat(r.stdout()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
   }
 
   @Test
   void moreThreadsThanVcpusShareThemAndSpinnersArePreempted() throws Exception {
     String exe = dir.resolve("vcpushare").toString();
-    Runs.Result host = Runs.natively(dir, exe);
-    assertThat(host.exit()).as(host.stderr()).isZero();
-    assertThat(host.stdout()).isEqualTo("spinners released: 4 of 4\ncounter 320000\n");
     // 2 vCPUs for 22 threads: spinners that never make a syscall can only let the releaser run if preempted.
-    Runs.Result r = Runs.sandboxed(dir, List.of("--vcpus", "2", "--debug"), exe);
-    assertThat(r.stdout()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
+    Runs.Result[] runs = sameAsNative(dir, List.of("--vcpus", "2", "--debug"), exe);
+    assertThat(runs[0].stdout()).isEqualTo("spinners released: 4 of 4\ncounter 320000\n");
+    Runs.Result r = runs[1];
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("vCPUs: 2 at most; taken from blocked tasks (\\d+) times, time slices preempted (\\d+)")
         .matcher(r.stderr());
@@ -170,11 +164,7 @@ class ProcessesIT {
         "    print('reaped by wait')",
         "except ChildProcessError:",
         "    print('auto-reaped: ECHILD')");
-    Runs.Result host = Runs.natively(CWD, "python3", "-c", script);
-    assertThat(host.exit()).as(host.stderr()).isZero();
-    Runs.Result r = Runs.sandboxed(CWD, "python3", "-c", script);
-    assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
+    sameAsNative(CWD, List.of(), "/usr/bin/python3", "-c", script);
   }
 
   @Test
@@ -200,10 +190,6 @@ class ProcessesIT {
         "if pid == 0:",
         "    print('child', os.getuid(), os.geteuid()); os._exit(0)",
         "os.waitpid(pid, 0)");
-    Runs.Result host = Runs.natively(CWD, "/usr/bin/python3", "-c", script);
-    assertThat(host.exit()).as(host.stderr()).isZero();
-    Runs.Result r = Runs.sandboxed(CWD, "/usr/bin/python3", "-c", script);
-    assertThat(r.stdout()).as(r.stderr()).isEqualTo(host.stdout());
-    assertThat(r.exit()).isZero();
+    sameAsNative(CWD, List.of(), "/usr/bin/python3", "-c", script);
   }
 }
