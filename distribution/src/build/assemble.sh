@@ -15,13 +15,36 @@ found="$("$jdk_bin/jdeps" --multi-release 17 --ignore-missing-deps --print-modul
 modules="$(printf '%s,%s\n' "$found" "$extra_modules" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
 echo "assemble: linking modules $modules"
 
+# The runtime is linked from a JDK 25 or later when the machine has one (JVISOR_RUNTIME_JDK, else the newest
+# under /usr/lib/jvm): its AOT cache halves the pod daemon's start (docs/benchmarks-shim.md). The jars are
+# compiled for 17 and run on either.
+major_of() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
+link_jdk="${JVISOR_RUNTIME_JDK:-}"
+if [ -z "$link_jdk" ]; then
+  best=0
+  for home in /usr/lib/jvm/*/; do
+    home="${home%/}" major="$(major_of "$home")"
+    if [ -x "$home/bin/jlink" ] && [ "${major:-0}" -ge 25 ] && [ "$major" -gt "$best" ]; then
+      best="$major" link_jdk="$home"
+    fi
+  done
+fi
+link_jdk="${link_jdk:-$java_home}"
+[ -x "$link_jdk/bin/jlink" ] || { echo "assemble: no jlink in $link_jdk/bin" >&2; exit 1; }
+echo "assemble: linking the runtime from $link_jdk (Java $(major_of "$link_jdk"))"
+
 rm -rf "$dist/runtime"
-"$jdk_bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+"$link_jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --output "$dist/runtime" 2>&1 | grep -v -i 'deprecat' || true
 [ -x "$dist/runtime/bin/java" ] || { echo "assemble: jlink produced no runtime/bin/java" >&2; exit 1; }
 # The runtime's base CDS archive: faster JVM starts, and the shim's AppCDS (ArchiveClassesAtExit) needs it.
 "$dist/runtime/bin/java" -Xshare:dump -Xlog:disable >/dev/null 2>&1 \
   || echo "assemble: could not write the runtime's CDS archive (JVM starts will be slower)" >&2
+
+# JNA's native stub, extracted once here so that no JVM unpacks it at start (the launcher points JNA at it).
+jna_jar="$(ls "$dist"/lib/jna-*.jar | head -n 1)"
+mkdir -p "$dist/lib/native"
+unzip -q -o -j -d "$dist/lib/native" "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so'
 
 printf '%s\n' "$version" > "$dist/VERSION"
 printf '%s\n' "$modules" > "$dist/MODULES"

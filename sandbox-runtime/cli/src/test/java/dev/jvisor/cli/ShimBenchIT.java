@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,43 +64,98 @@ class ShimBenchIT {
   @Test
   void podStartThroughCri() throws Exception {
     SentryProbe.cannotRunPrograms().ifPresent(why -> assumeTrue(false, why));
-    for (String handler : List.of("runc", "jvisor")) {
-      List<Long> ms = new ArrayList<>();
-      // The four CRI calls of a pod start, each on its own: where the time goes.
-      List<List<Long>> steps = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-      for (int i = 0; i < ROUNDS; i++) {
-        Path logs = Files.createDirectories(tmp.resolve("bench-" + handler + i));
-        try (CriClient cri = containerd.cri()) {
-          PodSandboxConfig pod = CriConfigs.pod("bench-" + handler + i, logs, false);
-          long t0 = System.nanoTime();
-          String podId = cri.runPodSandbox(pod, handler);
-          long t1 = System.nanoTime();
-          try {
-            String cid = cri.createContainer(podId, CriConfigs.container("app", PrivateContainerd.BUSYBOX_IMAGE,
-                List.of("sleep", "600"), "app.log", pod), pod);
-            long t2 = System.nanoTime();
-            cri.startContainer(cid);
-            long t3 = System.nanoTime();
-            var r = cri.execSync(cid, List.of("true"), Duration.ofSeconds(30));
-            long t4 = System.nanoTime();
-            ms.add((t4 - t0) / 1_000_000);
-            long[] at = {t0, t1, t2, t3, t4};
-            for (int s = 0; s < 4; s++) {
-              steps.get(s).add((at[s + 1] - at[s]) / 1_000_000);
-            }
-            assertThat(r.getExitCode()).isZero();
-          } finally {
-            cri.stopPodSandbox(podId);
-            cri.removePodSandbox(podId);
-          }
+    List<String> handlers = List.of("runc", "jvisor");
+    // A node's first pod trains the class-data cache the launcher keeps; every later pod maps it. The later pods
+    // are what is measured; the first is reported on its own.
+    for (String handler : handlers) {
+      long[] first = startPod(handler, "bench-first-" + handler);
+      System.out.println("BENCH pod-start " + handler + " first pod on the node " + (first[4] - first[0]) / 1_000_000
+          + " ms");
+    }
+    System.out.println("BENCH class-data cache ready " + awaitClassDataCache() + " ms after the first pod");
+    // The four CRI calls of a pod start, each on its own: where the time goes. Runtimes alternate round by round,
+    // so a busy moment of the machine falls on both.
+    Map<String, List<List<Long>>> steps = new LinkedHashMap<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      for (String handler : handlers) {
+        long[] at = startPod(handler, "bench-" + handler + i);
+        List<List<Long>> mine = steps.computeIfAbsent(handler, h -> List.of(new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+        for (int step = 0; step < 4; step++) {
+          mine.get(step).add((at[step + 1] - at[step]) / 1_000_000);
         }
+        mine.get(4).add((at[4] - at[0]) / 1_000_000);
       }
-      System.out.println("BENCH pod-start " + handler + " median " + median(ms) + " ms, all " + ms);
-      String[] names = {"RunPodSandbox", "CreateContainer", "StartContainer", "ExecSync"};
-      for (int s = 0; s < 4; s++) {
-        System.out.println("BENCH pod-start " + handler + " " + names[s] + " median " + median(steps.get(s))
-            + " ms, all " + steps.get(s));
+    }
+    String[] names = {"RunPodSandbox", "CreateContainer", "StartContainer", "ExecSync"};
+    steps.forEach((handler, mine) -> {
+      System.out.println("BENCH pod-start " + handler + " median " + median(mine.get(4)) + " ms, all " + mine.get(4));
+      for (int step = 0; step < 4; step++) {
+        System.out.println("BENCH pod-start " + handler + " " + names[step] + " median " + median(mine.get(step))
+            + " ms, all " + mine.get(step));
       }
+    });
+  }
+
+  /**
+   * One pod through CRI, then removed: the times (System.nanoTime) before RunPodSandbox and after it,
+   * CreateContainer, StartContainer and the first ExecSync answer.
+   */
+  static long[] startPod(String handler, String name) throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve(name));
+    try (CriClient cri = containerd.cri()) {
+      PodSandboxConfig pod = CriConfigs.pod(name, logs, false);
+      long t0 = System.nanoTime();
+      String podId = cri.runPodSandbox(pod, handler);
+      long t1 = System.nanoTime();
+      try {
+        String cid = cri.createContainer(podId, CriConfigs.container("app", PrivateContainerd.BUSYBOX_IMAGE,
+            List.of("sleep", "600"), "app.log", pod), pod);
+        long t2 = System.nanoTime();
+        cri.startContainer(cid);
+        long t3 = System.nanoTime();
+        var r = cri.execSync(cid, List.of("true"), Duration.ofSeconds(30));
+        long t4 = System.nanoTime();
+        assertThat(r.getExitCode()).isZero();
+        return new long[] {t0, t1, t2, t3, t4};
+      } finally {
+        cri.stopPodSandbox(podId);
+        cri.removePodSandbox(podId);
+      }
+    }
+  }
+
+  /**
+   * Waits until the first pod's daemon has left its class-data cache (AOT cache or AppCDS archive): a finished
+   * training file whose JVM is gone, which the next launcher run moves into place.
+   */
+  static long awaitClassDataCache() throws Exception {
+    long t0 = System.nanoTime();
+    while (!classDataCacheReady(jvisorShim.getParent())) {
+      assertThat(System.nanoTime() - t0).as("the first pod's daemon left a class-data cache")
+          .isLessThan(Duration.ofSeconds(120).toNanos());
+      Thread.sleep(100);
+    }
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static boolean classDataCacheReady(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> {
+        String n = f.getFileName().toString();
+        if (!n.startsWith(".containerd-shim-jvisor-v1.") || n.endsWith(".pid") || n.endsWith(".config")) {
+          return false;
+        }
+        if (!n.contains(".tmp-")) {
+          return true;
+        }
+        try {
+          long owner = Long.parseLong(Files.readString(f.resolveSibling(n + ".pid")).trim());
+          return Files.size(f) > 0 && ProcessHandle.of(owner).map(ph -> !ph.isAlive()).orElse(true);
+        } catch (java.io.IOException | NumberFormatException e) {
+          return false;
+        }
+      });
     }
   }
 

@@ -14,6 +14,66 @@ final class ShimLauncher {
 
   private ShimLauncher() {}
 
+  /**
+   * The java the shim runs on: what the distribution links its runtime from (assemble.sh: a JDK 25 or later
+   * when the machine has one, for its AOT cache), unless {@code -Djvisor.shim.java=/path/to/java} names another.
+   */
+  static String runtimeJava() throws IOException {
+    String chosen = System.getProperty("jvisor.shim.java", "");
+    if (!chosen.isEmpty()) {
+      return chosen;
+    }
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(jvms)) {
+      try (var homes = Files.list(jvms)) {
+        var newest = homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && javaMajor(h) >= 25)
+            .max(java.util.Comparator.comparingInt(ShimLauncher::javaMajor));
+        if (newest.isPresent()) {
+          return newest.get().resolve("bin/java").toString();
+        }
+      }
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** JAVA_VERSION's major number from a Java home's {@code release} file, 0 if unreadable. */
+  static int javaMajor(Path home) {
+    try {
+      for (String line : Files.readAllLines(home.resolve("release"))) {
+        var m = java.util.regex.Pattern.compile("^JAVA_VERSION=\"(\\d+)").matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /** JNA's native stub where the installed layout has it ({@code <home>/lib/native}), as assemble.sh puts it. */
+  private static void extractJnaStub(Path nativeDir) throws IOException {
+    Path lib = Path.of("target", "lib");
+    if (!Files.isDirectory(lib)) {
+      return; // the launcher then lets JNA unpack it, as it does for any runtime without the directory
+    }
+    try (var jars = Files.list(lib)) {
+      Path jna = jars.filter(j -> j.getFileName().toString().startsWith("jna-")).findFirst().orElse(null);
+      if (jna == null) {
+        return;
+      }
+      try (var zip = new java.util.zip.ZipFile(jna.toFile())) {
+        var entry = zip.getEntry("com/sun/jna/linux-x86-64/libjnidispatch.so");
+        if (entry != null) {
+          Files.createDirectories(nativeDir);
+          try (var in = zip.getInputStream(entry)) {
+            Files.copy(in, nativeDir.resolve("libjnidispatch.so"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+  }
+
   /** {@code java ... dev.jvisor.cli.Main args...} as a separate process, over this test run's class path. */
   static java.util.List<String> cli(String... args) {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -49,13 +109,14 @@ final class ShimLauncher {
     Path lib = Path.of("target", "lib").toAbsolutePath();
     String cp = Files.isRegularFile(jar) && Files.isDirectory(lib) ? jar + ":" + lib + "/*"
         : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = runtimeJava();
     String script = Files.readString(DISTRIBUTION_LAUNCHER);
     String pointed = script.replace("java=\"$home/runtime/bin/java\"", "java='" + java + "'")
         .replace("cp=\"$home/lib/*\"", "cp='" + cp + "'");
     if (pointed.equals(script)) {
       throw new IllegalStateException(DISTRIBUTION_LAUNCHER + " no longer has the lines tests replace");
     }
+    extractJnaStub(dir.toAbsolutePath().getParent().resolve("lib/native"));
     Path shim = Files.createDirectories(dir).resolve(NAME);
     Files.writeString(shim, pointed);
     Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -85,6 +85,14 @@ public final class LibC {
 
   public static native int dup(int fd);
 
+  public static native int dup3(int oldfd, int newfd, int flags);
+
+  public static native int chdir(String path);
+
+  public static native int mount(String source, String target, String filesystemtype, long mountflags, String data);
+
+  public static native int umount2(String target, int flags);
+
   public static native int pipe2(long fds, int flags);
 
   public static native int fcntl(int fd, int cmd, long arg);

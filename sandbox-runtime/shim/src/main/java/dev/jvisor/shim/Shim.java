@@ -1,6 +1,8 @@
 package dev.jvisor.shim;
 
 import com.google.protobuf.Timestamp;
+import dev.jvisor.host.Errno;
+import dev.jvisor.host.LibC;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.events.TtrpcEventPublisher;
@@ -201,7 +203,12 @@ public final class Shim {
     }, "shim-shutdown"));
     LOG.info("jvisor shim " + a.id() + " serving " + socket + " for namespace " + a.namespace() + ", pid "
         + ProcessHandle.current().pid());
-    System.out.close();
+    releaseStdout();
+    // containerd starts us in the first container's bundle and removes it when that container goes; a process
+    // whose cwd is gone cannot start a JVM (the AOT cache assembler at exit is one) and confuses tools it runs.
+    if (LibC.chdir("/") != 0) {
+      LOG.warning("chdir /: " + Errno.name(LibC.errno()));
+    }
     WarmUp.inBackground();
     done.await();
     Thread.sleep(EXIT_GRACE.toMillis());
@@ -214,6 +221,22 @@ public final class Shim {
     events.close();
     LOG.info("jvisor shim " + a.id() + " exits");
     return 0;
+  }
+
+  /**
+   * Signals readiness: the launcher reads our stdout until EOF. /dev/null takes fd 1's place rather than leaving it
+   * closed, because a closed fd 1 is handed to the next open (a guest's file, a socket), and the JVM itself still
+   * prints to fd 1 (an AOT cache it writes at exit, a warning).
+   */
+  private static void releaseStdout() {
+    System.out.flush();
+    int devNull = LibC.open("/dev/null", LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+    if (devNull != 1 && (devNull < 0 || LibC.dup3(devNull, 1, 0) < 0)) {
+      System.out.close(); // still ends the launcher's wait; fd 1 is reused as before
+    }
+    if (devNull > 1) {
+      LibC.close(devNull);
+    }
   }
 
   /** Test helper text for logs: what a command line looked like. */

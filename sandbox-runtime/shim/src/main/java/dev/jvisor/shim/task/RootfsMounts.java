@@ -1,22 +1,23 @@
 package dev.jvisor.shim.task;
 
+import dev.jvisor.host.Errno;
+import dev.jvisor.host.LibC;
 import dev.jvisor.shim.proto.task.Mount;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Mounts CreateTaskRequest.rootfs (usually one overlay) on {@code <bundle>/rootfs} and unmounts it at Delete.
- * Uses mount(8)/umount(8) because jvisor's native bindings live only in the host module and have no mount(2).
+ * Mounts CreateTaskRequest.rootfs (usually one overlay) on {@code <bundle>/rootfs} and unmounts it at Delete,
+ * with mount(2) itself: every app container's start waits on this, and mount(8) cost a process spawn each time.
  */
 final class RootfsMounts {
-  static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(10);
   static final int MAX_MOUNTS = 16;
-  static final int MAX_OPTIONS_CHARS = 64 << 10;
+  /** mount(2) copies one page of data; a longer string would be cut, not refused. */
+  static final int MAX_DATA_BYTES = 4095;
+  static final int MNT_DETACH = 2;
 
   private RootfsMounts() {}
 
@@ -26,30 +27,37 @@ final class RootfsMounts {
     }
     Files.createDirectories(target);
     for (Mount m : mounts) {
-      String options = String.join(",", m.getOptionsList());
-      if (options.length() > MAX_OPTIONS_CHARS) {
-        throw new IOException("rootfs mount options longer than " + MAX_OPTIONS_CHARS + " characters");
+      MountOptions o = MountOptions.parse(m.getType(), m.getOptionsList());
+      if (o.data().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+        throw new IOException("rootfs mount options are longer than mount(2) accepts (" + MAX_DATA_BYTES
+            + " bytes); too many image layers");
       }
-      List<String> cmd = new ArrayList<>(List.of("mount"));
-      if (!m.getType().equals("bind") && !m.getType().isEmpty()) {
-        cmd.addAll(List.of("-t", m.getType()));
+      String where = target.toString();
+      String type = o.bind() ? null : m.getType();
+      call("mount " + m.getType() + " on " + where, LibC.mount(m.getSource(), where, type, o.flags(),
+          o.data().isEmpty() ? null : o.data()));
+      if (o.bindRemountFlags() != 0) {
+        call("remount " + where, LibC.mount(null, where, null, o.bindRemountFlags(), null));
       }
-      if (!options.isEmpty()) {
-        cmd.addAll(List.of("-o", m.getType().equals("bind") && !options.contains("bind") ? "bind," + options
-            : options));
+      if (o.propagation() != 0) {
+        call("propagation of " + where, LibC.mount(null, where, null, o.propagation(), null));
       }
-      cmd.addAll(List.of("--", m.getSource(), target.toString()));
-      run(cmd);
     }
   }
 
   /** Unmounts; if something still holds the mount (a leaked fd), detaches it lazily so Delete never sticks. */
   static void unmount(Path target) throws IOException {
-    try {
-      run(List.of("umount", "--", target.toString()));
-    } catch (IOException busy) {
-      run(List.of("umount", "-l", "--", target.toString()));
-      throw new IOException("rootfs was busy; detached lazily: " + busy.getMessage());
+    if (LibC.umount2(target.toString(), 0) == 0) {
+      return;
+    }
+    int errno = LibC.errno();
+    call("umount -l " + target, LibC.umount2(target.toString(), MNT_DETACH));
+    throw new IOException("rootfs was busy (" + Errno.name(errno) + "); detached lazily");
+  }
+
+  private static void call(String what, int rc) throws IOException {
+    if (rc != 0) {
+      throw new IOException(what + ": " + Errno.name(LibC.errno()));
     }
   }
 
@@ -66,22 +74,5 @@ final class RootfsMounts {
       return false;
     }
     return false;
-  }
-
-  private static void run(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      if (!p.waitFor(MOUNT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(cmd.get(0) + " did not finish within " + MOUNT_TIMEOUT);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed: " + new String(p.getInputStream().readAllBytes()).trim());
-    }
   }
 }

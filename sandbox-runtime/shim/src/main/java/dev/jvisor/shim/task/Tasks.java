@@ -149,7 +149,8 @@ public final class Tasks {
     Path containerRoot = null;
     String sharedPod = null;
     try {
-      if (r.getRootfsCount() > 0) {
+      // The pause container runs nothing, so its image is never read: no mount (containerd removes the bundle).
+      if (r.getRootfsCount() > 0 && !pause) {
         Path target = bundle.rootPath();
         RootfsMounts.mount(r.getRootfsList(), target);
         mounted = target;
