@@ -16,7 +16,8 @@ final class MemorySyscalls {
 
   static void register(SyscallTable t) {
     t.partial("mmap", "xdxxfx", "File mappings are private copies: writes to a MAP_SHARED file mapping are not "
-        + "written back to the file.", MemorySyscalls::mmap);
+        + "written back to the file, so a read-write bind's host files refuse a writable MAP_SHARED mapping "
+        + "(PROT_WRITE or an fd open for writing) with ENODEV.", MemorySyscalls::mmap);
     t.full("munmap", "xd", (k, addr, len, a, b, c, d) -> k.mm().munmap(addr, len));
     t.full("mprotect", "xdx", (k, addr, len, prot, a, b, c) -> {
       if ((prot & ~7) != 0) {
@@ -57,6 +58,10 @@ final class MemorySyscalls {
       FileDescription f = Args.fd(k, fd);
       if (!f.readable()) {
         throw new ErrnoException(Errno.EACCES);
+      }
+      boolean shared = type == 1 || type == 3; // MAP_SHARED, MAP_SHARED_VALIDATE
+      if (shared && f.sharedWritesLost() && ((prot & 2 /* PROT_WRITE */) != 0 || f.writable())) {
+        throw new ErrnoException(Errno.ENODEV);
       }
       backing = f.mmapBacking();
       if (backing == null) {

@@ -154,6 +154,19 @@ public abstract class FileDescription {
     throw new ErrnoException(Errno.EINVAL);
   }
 
+  /** fsync/fdatasync: 0 or -errno. Only host files have anything to flush. */
+  public long sync(boolean dataOnly) {
+    return 0;
+  }
+
+  /**
+   * True when writes through a MAP_SHARED mapping of this file would not reach it (mappings are private copies)
+   * and the file is one the host sees, so mmap must refuse a writable shared mapping rather than drop writes.
+   */
+  public boolean sharedWritesLost() {
+    return false;
+  }
+
   public void incRef() {
     refs.incrementAndGet();
   }
