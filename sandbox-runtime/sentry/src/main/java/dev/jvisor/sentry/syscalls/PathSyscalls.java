@@ -56,7 +56,8 @@ final class PathSyscalls {
     t.full("rmdir", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, Args.AT_REMOVEDIR));
     t.full("unlink", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, 0));
     t.full("unlinkat", "fsx", (k, dfd, p, fl, a, b, c) -> unlink(k, dfd, p, fl));
-    t.partial("rename", "ss", "Directories that exist on the host root cannot move (EXDEV), like overlayfs.",
+    t.partial("rename", "ss", "Directories that exist in the image cannot move (EXDEV), like "
+        + "overlayfs; in a read-write bind anything can. Between two mounts: EXDEV.",
         (k, o, n, a, b, c, d) -> rename(k, Args.AT_FDCWD, o, Args.AT_FDCWD, n));
     t.partial("renameat", "fsfs", "As rename.", (k, od, o, nd, n, a, b) -> rename(k, od, o, nd, n));
     t.partial("renameat2", "fsfsx", "As rename; flags other than 0 give EINVAL.", (k, od, o, nd, n, fl, b) -> {
@@ -79,8 +80,9 @@ final class PathSyscalls {
       n.chmod((int) mode);
       return 0;
     });
-    String owners = "Owners are recorded in the overlay (the host file never changes); the sandbox runs as "
-        + "root, so any uid/gid is allowed. Host-only trees (/proc, /dev) give EROFS.";
+    String owners = "Owners are recorded in the overlay (the image's file never changes), or set on the host "
+        + "file in a read-write bind; the sandbox runs as root, so any uid/gid is allowed (the host may refuse "
+        + "one: EPERM). Host-only trees (/proc, /dev) and read-only binds give EROFS.";
     t.partial("chown", "sdd", owners, (k, p, u, g, a, b, c) -> chown(k, Args.AT_FDCWD, p, u, g, 0));
     t.partial("lchown", "sdd", owners, (k, p, u, g, a, b, c) ->
         chown(k, Args.AT_FDCWD, p, u, g, Args.AT_SYMLINK_NOFOLLOW));
@@ -99,7 +101,8 @@ final class PathSyscalls {
       k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
       return 0;
     });
-    t.partial("utimensat", "fspx", "Times are recorded in the overlay (a host file is copied up first).",
+    t.partial("utimensat", "fspx", "Times are recorded in the overlay (a host file is copied up "
+        + "first), or set on the host file in a read-write bind; a read-only bind gives EROFS.",
         (k, dfd, p, times, fl, a, b) -> {
           if ((fl & ~Args.AT_SYMLINK_NOFOLLOW) != 0) {
             throw new ErrnoException(Errno.EINVAL);

@@ -22,9 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Container mounts and rlimits as a program inside sees them: binds (ro and rw), tmpfs, sysfs, getrlimit. A
- * read-write bind changes the host directory exactly as the same script run natively changes a copy of it, and
- * nothing outside it.
+ * Container mounts and rlimits as a program inside sees them: binds (ro and rw), tmpfs, sysfs, getrlimit. What a
+ * read-write bind does to the host in detail is {@link ReadWriteBindIT}'s.
  */
 class ContainerMountsIT {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
