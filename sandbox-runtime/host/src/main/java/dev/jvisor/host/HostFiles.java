@@ -122,6 +122,30 @@ public final class HostFiles {
     return rc(LibC.symlinkat(peer(m) + NAME2, dirfd, peer(m)));
   }
 
+  /** fchownat(fd, "", uid, gid, AT_EMPTY_PATH): the fd's own file, also for an O_PATH fd. 0 or -errno. */
+  public static int fchown(int fd, int uid, int gid) {
+    Memory m = scratch();
+    m.setByte(0, (byte) 0);
+    return rc(LibC.fchownat(fd, peer(m), uid, gid, LibC.AT_EMPTY_PATH));
+  }
+
+  /** futimens(fd, {atime, mtime}), times as {@link #utimensat}: 0 or -errno. */
+  public static int futimens(int fd, long atimeNs, long mtimeNs) {
+    Memory m = scratch();
+    putTimes(m, atimeNs, mtimeNs);
+    return rc(LibC.futimens(fd, peer(m) + TIMES));
+  }
+
+  /** Two struct timespec at TIMES in the scratch buffer; {@link #OMIT} becomes UTIME_OMIT. */
+  private static void putTimes(Memory m, long atimeNs, long mtimeNs) {
+    long[] ns = {atimeNs, mtimeNs};
+    for (int i = 0; i < 2; i++) {
+      boolean omit = ns[i] == OMIT;
+      m.setLong(TIMES + 16L * i, omit ? 0 : Math.floorDiv(ns[i], 1_000_000_000L));
+      m.setLong(TIMES + 16L * i + 8, omit ? LibC.UTIME_OMIT : Math.floorMod(ns[i], 1_000_000_000L));
+    }
+  }
+
   /**
    * The attribute calls below also accept "." (the directory {@code dirfd} itself: the root of a bind has no
    * parent inside it). Writes that name at 0 of the scratch buffer; false when it is neither.
@@ -156,12 +180,7 @@ public final class HostFiles {
     if (!putNameOrSelf(m, name)) {
       return badName(name);
     }
-    long[] ns = {atimeNs, mtimeNs};
-    for (int i = 0; i < 2; i++) {
-      boolean omit = ns[i] == OMIT;
-      m.setLong(TIMES + 16L * i, omit ? 0 : Math.floorDiv(ns[i], 1_000_000_000L));
-      m.setLong(TIMES + 16L * i + 8, omit ? LibC.UTIME_OMIT : Math.floorMod(ns[i], 1_000_000_000L));
-    }
+    putTimes(m, atimeNs, mtimeNs);
     return rc(LibC.utimensat(dirfd, peer(m), peer(m) + TIMES, flags));
   }
 

@@ -95,6 +95,8 @@ public final class LibC {
 
   public static native int utimensat(int dirfd, long path, long times, int flags);
 
+  public static native int futimens(int fd, long times);
+
   public static native int fchmod(int fd, int mode);
 
   public static native int fsync(int fd);

@@ -1,5 +1,6 @@
 package dev.jvisor.sentry.fs.host;
 
+import dev.jvisor.host.HostFiles;
 import dev.jvisor.host.LibC;
 import dev.jvisor.sentry.mm.MemoryManager;
 import dev.jvisor.sentry.mm.Vma;
@@ -128,6 +129,45 @@ public final class HostFileFd extends FileDescription implements Vma.Backing {
     }
     if (LibC.ftruncate(fd, size) != 0) {
       throw new ErrnoException(LibC.errno());
+    }
+  }
+
+  // Attribute changes through an fd act on the fd's own file (it may have been renamed or replaced since it
+  // was opened); a read-only root answers EROFS through the node.
+
+  @Override
+  public void chmod(int mode) throws ErrnoException {
+    if (!node.root().writable()) {
+      node.chmod(mode);
+    } else if ((flags & O_PATH) != 0) {
+      throw new ErrnoException(dev.jvisor.host.Errno.EBADF); // as Linux's fchmod of an O_PATH fd
+    } else if (LibC.fchmod(fd, mode & 07777) != 0) {
+      throw new ErrnoException(LibC.errno());
+    }
+  }
+
+  @Override
+  public void chown(int uid, int gid) throws ErrnoException {
+    if (!node.root().writable()) {
+      node.chown(uid, gid);
+      return;
+    }
+    int r = HostFiles.fchown(fd, uid, gid);
+    if (r < 0) {
+      throw new ErrnoException(-r);
+    }
+  }
+
+  @Override
+  public void setTimes(long atimeNs, long mtimeNs) throws ErrnoException {
+    if (!node.root().writable()) {
+      node.setTimes(atimeNs, mtimeNs);
+      return;
+    }
+    int r = HostFiles.futimens(fd, atimeNs == Node.OMIT ? HostFiles.OMIT : atimeNs,
+        mtimeNs == Node.OMIT ? HostFiles.OMIT : mtimeNs);
+    if (r < 0) {
+      throw new ErrnoException(-r);
     }
   }
 

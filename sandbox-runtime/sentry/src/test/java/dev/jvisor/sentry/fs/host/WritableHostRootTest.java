@@ -140,6 +140,29 @@ class WritableHostRootTest {
   }
 
   @Test
+  void attributesSetThroughAnFdFollowItsFileAcrossARename() throws Exception {
+    FileDescription f = node("/keep").open(LibC.O_RDONLY);
+    try {
+      node("/").rename("keep", node("/sub"), "moved");
+      node("/").create("keep", 0644); // a new file where the fd's file was
+      f.chmod(0604);
+      f.setTimes(Node.OMIT, 2_000_000_000_000_000_000L);
+      f.chown(-1, 4343);
+      errno(Errno.EINVAL, () -> f.truncate(0)); // as ftruncate of a read-only fd
+    } finally {
+      f.decRef();
+    }
+    Path moved = src.resolve("sub/moved");
+    assertThat(moved).hasContent("kept");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(moved))).isEqualTo("rw----r--");
+    assertThat(Files.getLastModifiedTime(moved).to(TimeUnit.SECONDS)).isEqualTo(2_000_000_000L);
+    assertThat(Files.getAttribute(moved, "unix:gid")).isEqualTo(4343);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(src.resolve("keep")))).isEqualTo(
+        "rw-r--r--");
+    assertThat(Files.getAttribute(src.resolve("keep"), "unix:gid")).isNotEqualTo(4343);
+  }
+
+  @Test
   void guestSymlinksAreOperatedOnAsLinksNeverFollowed() throws Exception {
     Node top = node("/");
     top.symlink("shadow", outside.resolve("secret").toString()); // a guest's ln -s /etc/shadow
@@ -211,6 +234,15 @@ class WritableHostRootTest {
       errno(Errno.EROFS, () -> keep.truncate(0));
       errno(Errno.EROFS, () -> keep.setTimes(0, 0));
       errno(Errno.EROFS, () -> keep.chown(1, 1));
+      FileDescription f = keep.open(LibC.O_RDONLY);
+      try {
+        errno(Errno.EROFS, () -> f.chmod(0777));
+        errno(Errno.EROFS, () -> f.setTimes(0, 0));
+        errno(Errno.EROFS, () -> f.chown(1, 1));
+        assertThat(f.pwrite(null, 0, 1, 0)).isEqualTo(-Errno.EBADF);
+      } finally {
+        f.decRef();
+      }
       errno(Errno.EXDEV, () -> top.rename("keep", node("/"), "other")); // another mount of the same directory
     }
     assertThat(snapshot(src).keySet()).containsExactly("", "abs", "absdir", "keep", "sub", "sub/up");
