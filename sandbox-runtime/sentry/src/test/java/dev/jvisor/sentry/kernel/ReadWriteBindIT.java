@@ -176,6 +176,16 @@ class ReadWriteBindIT {
         "m = mmap.mmap(f, 4, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ); print(m[:]); m.close()",
         "r = os.open('m.bin', os.O_RDONLY)",
         "m = mmap.mmap(r, 4, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ); print(m[:]); m.close()",
+        // A shared mapping of a read-only fd can never become writable: EACCES for mmap and for mprotect.
+        "import ctypes",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "libc.mmap.restype = ctypes.c_void_p",
+        "libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, "
+            + "ctypes.c_long]",
+        "libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]",
+        "print('rw mmap', libc.mmap(None, 4096, 3, 1, r, 0) == ctypes.c_void_p(-1).value, ctypes.get_errno())",
+        "a = libc.mmap(None, 4096, 1, 1, r, 0)",
+        "print('mprotect', libc.mprotect(a, 4096, 3), ctypes.get_errno(), libc.mprotect(a, 4096, 5))",
         "try:",
         "  mmap.mmap(f, 4, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)[0:1] = b'X'",
         "  print('shared write mapped')",
@@ -189,7 +199,7 @@ class ReadWriteBindIT {
     sandbox.mount(null, List.of(new Mount("/mnt/rw", Mount.Type.BIND, bind, false, 0)));
     String sandboxOut = sh("/mnt/rw", cmd, true);
 
-    String common = "exit 0\nb'v1v1'\nb'v2v2'\nb'v2v2'\n";
+    String common = "exit 0\nb'v1v1'\nb'v2v2'\nb'v2v2'\nrw mmap True 13\nmprotect -1 13 0\n";
     assertThat(nativeOut).isEqualTo(common + "shared write mapped\nb'X2v2'\n");
     // Linux would write the mapping back; jvisor's file mappings are private copies, so it refuses rather than
     // drop the write (ENODEV, as for a filesystem without shared writable mappings).
