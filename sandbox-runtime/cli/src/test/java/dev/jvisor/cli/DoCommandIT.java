@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -89,8 +90,7 @@ class DoCommandIT {
   }
 
   @Test
-  void volumesBindHostDirectoriesReadWriteOrReadOnly() throws Exception {
-    Path tmp = Files.createTempDirectory("jvisor-volume");
+  void volumesBindHostDirectoriesReadWriteOrReadOnly(@TempDir Path tmp) throws Exception {
     Path rw = Files.createDirectories(tmp.resolve("rw"));
     Path ro = Files.createDirectories(tmp.resolve("ro"));
     Files.writeString(ro.resolve("g"), "from the host\n");
