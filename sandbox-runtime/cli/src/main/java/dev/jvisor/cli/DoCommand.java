@@ -1,5 +1,6 @@
 package dev.jvisor.cli;
 
+import dev.jvisor.sentry.Mount;
 import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.sentry.SandboxConfig;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jvisor do}: runs a host command in a sandbox over the host's root, read-only under an overlay. */
 @Command(name = "do", description = "Run a command in a sandbox whose root is a host directory (default /), "
-    + "read-only underneath an in-memory writable layer.")
+    + "read-only underneath an in-memory writable layer; --volume binds host directories in.")
 final class DoCommand implements Callable<Integer> {
   @Option(names = "--root", description = "Host directory used as the sandbox root (default: ${DEFAULT-VALUE}).",
       defaultValue = "/")
@@ -42,6 +43,11 @@ final class DoCommand implements Callable<Integer> {
       + "this share them, preempted every 10 ms while others wait.")
   Integer vcpus;
 
+  @Option(names = {"-v", "--volume"}, paramLabel = "HOST:DEST[:ro]", description = "Bind a host directory or file "
+      + "at DEST (repeatable). Read-write unless :ro; a read-write bind writes to HOST, and nothing below HOST "
+      + "leads outside it.")
+  List<String> volumes = new ArrayList<>();
+
   @Option(names = "--debug", description = "Log platform decisions and show stack traces.")
   boolean debug;
 
@@ -50,6 +56,16 @@ final class DoCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "CMD", arity = "1..*", description = "Command and arguments.")
   List<String> command;
+
+  /** {@code HOST:DEST[:ro|:rw]} as a bind mount (docker's -v syntax; HOST may be relative to the caller's cwd). */
+  static Mount volume(String spec) {
+    String[] p = spec.split(":", -1);
+    if (p.length < 2 || p.length > 3 || p[0].isEmpty() || !p[1].startsWith("/")
+        || p.length == 3 && !p[2].equals("ro") && !p[2].equals("rw")) {
+      throw new IllegalArgumentException("--volume wants HOST:DEST[:ro] with an absolute DEST, got '" + spec + "'");
+    }
+    return new Mount(p[1], Mount.Type.BIND, Path.of(p[0]).toAbsolutePath(), p.length == 3 && p[2].equals("ro"), 0);
+  }
 
   /** The caller's environment in its original order (/proc/self/environ), so `env` prints the same inside. */
   private static List<String> callerEnvironment() {
@@ -74,9 +90,13 @@ final class DoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SandboxConfig config;
+    List<Mount> mounts = new ArrayList<>();
     try {
       config = SandboxConfig.forRoot(root).withHostname(hostname).withMemory(Sizes.parse(memory))
           .withDebug(debug).withStrace(strace).withMaxTasks(maxTasks);
+      for (String v : volumes) {
+        mounts.add(volume(v));
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("jvisor: " + e.getMessage());
       return 2;
@@ -102,6 +122,9 @@ final class DoCommand implements Callable<Integer> {
       System.setProperty("jvisor.vcpus", vcpus.toString()); // read by the platform when the sandbox is created
     }
     try (Sandbox sandbox = Sandbox.create(config)) {
+      if (!mounts.isEmpty()) {
+        sandbox.mount(null, mounts);
+      }
       return sandbox.start(new ProcessSpec(command, environment, dir, 0, 0), Stdio.inherit()).waitFor();
     } catch (SandboxException e) {
       System.err.println("jvisor: " + e.getMessage());

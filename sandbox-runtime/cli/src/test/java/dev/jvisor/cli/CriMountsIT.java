@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What CRI mounts into a container, with runc (the control) and jvisor: a read-only host directory (readable,
- * writes fail with EROFS), a read-write one, the /etc/hosts and /etc/resolv.conf containerd adds, and the
- * process's rlimits (the same numbers under both runtimes).
+ * writes fail with EROFS), a read-write one (written on the host), the /etc/hosts and /etc/resolv.conf
+ * containerd adds, and the process's rlimits (the same numbers under both runtimes); and two containers of one
+ * pod sharing a read-write host directory as they would an emptyDir volume.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -111,14 +112,55 @@ class CriMountsIT {
         } else if (RUNC_SAW.containsKey("limits")) {
           assertThat(limits).as("same rlimits as under runc").isEqualTo(RUNC_SAW.get("limits"));
         }
-        if (handler.equals(ContainerdShimIT.JVISOR)) {
-          // jvisor never writes to host files: a read-write bind's changes stay in the sandbox.
-          assertThat(rw.resolve("g")).doesNotExist();
-        } else {
-          assertThat(rw.resolve("g")).hasContent("y");
-        }
+        // A read-write bind writes to the host directory, under either runtime.
+        assertThat(rw.resolve("g")).hasContent("y");
+        assertThat(ro.resolve("g")).doesNotExist();
         cri.stopContainer(cid, Duration.ofSeconds(2));
         cri.removeContainer(cid);
+      } finally {
+        ContainerdShimIT.removePod(cri, podId);
+      }
+    }
+  }
+
+  /** An emptyDir-like volume: one host directory mounted read-write into both containers of a pod. */
+  @ParameterizedTest
+  @ValueSource(strings = {ContainerdShimIT.RUNC, ContainerdShimIT.JVISOR})
+  void twoContainersOfAPodShareAReadWriteHostDirectory(String handler) throws Exception {
+    ContainerdShimIT.requireFork(handler);
+    Path logs = Files.createDirectories(tmp.resolve("logs-shared-" + handler + "-" + UUID.randomUUID()));
+    Path shared = Files.createDirectories(tmp.resolve("shared-" + handler));
+    try (CriClient cri = containerd.cri()) {
+      PodSandboxConfig pod = CriConfigs.pod("shared-" + handler, logs, false);
+      String podId = cri.runPodSandbox(pod, handler);
+      try {
+        String[] ids = new String[2];
+        for (int i = 0; i < 2; i++) {
+          ContainerConfig config = CriConfigs.container("c" + i, PrivateContainerd.BUSYBOX_IMAGE,
+              List.of("sleep", "360" + i), "c" + i + ".log", pod).toBuilder()
+              .addMounts(Mount.newBuilder().setContainerPath("/shared").setHostPath(shared.toString()))
+              .build();
+          ids[i] = cri.createContainer(podId, config, pod);
+          cri.startContainer(ids[i]);
+        }
+        Duration t = Duration.ofSeconds(30);
+        ExecSyncResponse wrote = cri.execSync(ids[0], List.of("sh", "-c",
+            "mkdir /shared/d && echo from-c0 > /shared/d/note && echo more >> /shared/d/note"), t);
+        assertThat(wrote.getExitCode()).as(wrote.getStderr().toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out(cri.execSync(ids[1], List.of("cat", "/shared/d/note"), t))).isEqualTo("from-c0\nmore\n");
+        ExecSyncResponse moved = cri.execSync(ids[1], List.of("sh", "-c",
+            "mv /shared/d/note /shared/answer && rmdir /shared/d && echo from-c1 >> /shared/answer"), t);
+        assertThat(moved.getExitCode()).as(moved.getStderr().toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out(cri.execSync(ids[0], List.of("sh", "-c", "ls /shared; cat /shared/answer"), t)))
+            .isEqualTo("answer\nfrom-c0\nmore\nfrom-c1\n");
+        assertThat(shared.resolve("answer")).hasContent("from-c0\nmore\nfrom-c1");
+        assertThat(shared.resolve("d")).doesNotExist();
+        Files.writeString(shared.resolve("from-host"), "host\n"); // and the host's writes reach the containers
+        assertThat(out(cri.execSync(ids[1], List.of("cat", "/shared/from-host"), t))).isEqualTo("host\n");
+        for (String id : ids) {
+          cri.stopContainer(id, Duration.ofSeconds(2));
+          cri.removeContainer(id);
+        }
       } finally {
         ContainerdShimIT.removePod(cri, podId);
       }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -86,6 +87,26 @@ class DoCommandIT {
     assertThat(r.stdout()).isEqualTo("x\n");
     assertThat(r.exit()).isZero();
     assertThat(probe).doesNotExist();
+  }
+
+  @Test
+  void volumesBindHostDirectoriesReadWriteOrReadOnly(@TempDir Path tmp) throws Exception {
+    Path rw = Files.createDirectories(tmp.resolve("rw"));
+    Path ro = Files.createDirectories(tmp.resolve("ro"));
+    Files.writeString(ro.resolve("g"), "from the host\n");
+    Runs.Result r = Runs.sandboxed(CWD, List.of("-v", rw + ":/mnt/rw", "--volume", ro + ":/mnt/ro:ro"),
+        "/bin/busybox", "sh", "-c", "echo hi > /mnt/rw/f && mkdir /mnt/rw/d; cat /mnt/ro/g; echo x > /mnt/ro/h");
+    assertThat(r.stdout()).isEqualTo("from the host\n");
+    assertThat(r.stderr()).contains("/mnt/ro/h").contains("Read-only file system");
+    assertThat(rw.resolve("f")).hasContent("hi");
+    assertThat(rw.resolve("d")).isDirectory();
+    assertThat(ro.resolve("h")).doesNotExist();
+    Runs.Result bad = Runs.sandboxed(CWD, List.of("-v", rw + ":relative"), "true");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("--volume wants HOST:DEST[:ro]");
+    Runs.Result missing = Runs.sandboxed(CWD, List.of("-v", tmp.resolve("absent") + ":/x"), "true");
+    assertThat(missing.exit()).isEqualTo(125);
+    assertThat(missing.stderr()).contains("/x").contains("ENOENT");
   }
 
   @Test

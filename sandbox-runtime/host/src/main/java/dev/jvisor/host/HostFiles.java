@@ -41,6 +41,149 @@ public final class HostFiles {
     return com.sun.jna.Pointer.nativeValue(m);
   }
 
+  /** A time argument of {@link #utimensat} that leaves the time unchanged (UTIME_OMIT). */
+  public static final long OMIT = Long.MIN_VALUE;
+
+  /** Longest single name a directory entry can have (NAME_MAX), in bytes. */
+  public static final int NAME_MAX = 255;
+  /** Scratch layout for the *at calls: first name at 0, second at 4096, a timespec pair at 8192. */
+  private static final int NAME2 = 4096, TIMES = 8192;
+
+  /**
+   * Writes {@code name} NUL-terminated at {@code at} of the scratch buffer; false if it is not one plain
+   * component (empty, ".", "..", containing '/' or NUL, longer than NAME_MAX bytes).
+   */
+  private static boolean putName(Memory m, long at, String name) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    if (!isName(name) || b.length > NAME_MAX) {
+      return false;
+    }
+    m.write(at, b, 0, b.length);
+    m.setByte(at + b.length, (byte) 0);
+    return true;
+  }
+
+  /** True for a single path component that names an entry of a directory (not "." or ".."). */
+  public static boolean isName(String name) {
+    return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+        && name.indexOf('\0') < 0;
+  }
+
+  private static int badName(String name) {
+    return name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX ? -Errno.ENAMETOOLONG : -Errno.EINVAL;
+  }
+
+  private static int rc(int r) {
+    return r < 0 ? -LibC.errno() : r;
+  }
+
+  /** openat(dirfd, name, flags, mode) of one name in {@code dirfd}: the new fd or -errno. */
+  public static int openat(int dirfd, String name, int flags, int mode) {
+    Memory m = scratch();
+    return putName(m, 0, name) ? rc(LibC.openat(dirfd, peer(m), flags, mode)) : badName(name);
+  }
+
+  /** mkdirat(dirfd, name, mode): 0 or -errno. */
+  public static int mkdirat(int dirfd, String name, int mode) {
+    Memory m = scratch();
+    return putName(m, 0, name) ? rc(LibC.mkdirat(dirfd, peer(m), mode)) : badName(name);
+  }
+
+  /** unlinkat(dirfd, name, flags) (AT_REMOVEDIR for rmdir): 0 or -errno. */
+  public static int unlinkat(int dirfd, String name, int flags) {
+    Memory m = scratch();
+    return putName(m, 0, name) ? rc(LibC.unlinkat(dirfd, peer(m), flags)) : badName(name);
+  }
+
+  /** renameat(fromDir, from, toDir, to): 0 or -errno. */
+  public static int renameat(int fromDir, String from, int toDir, String to) {
+    Memory m = scratch();
+    if (!putName(m, 0, from)) {
+      return badName(from);
+    }
+    if (!putName(m, NAME2, to)) {
+      return badName(to);
+    }
+    return rc(LibC.renameat(fromDir, peer(m), toDir, peer(m) + NAME2));
+  }
+
+  /** symlinkat(target, dirfd, name): the target is stored as given (any text below PATH_MAX); 0 or -errno. */
+  public static int symlinkat(String target, int dirfd, String name) {
+    Memory m = scratch();
+    byte[] t = target.getBytes(StandardCharsets.UTF_8);
+    if (t.length == 0 || t.length >= 4096 || target.indexOf('\0') >= 0) {
+      return t.length == 0 ? -Errno.ENOENT : -Errno.ENAMETOOLONG;
+    }
+    if (!putName(m, 0, name)) {
+      return badName(name);
+    }
+    m.write(NAME2, t, 0, t.length);
+    m.setByte(NAME2 + t.length, (byte) 0);
+    return rc(LibC.symlinkat(peer(m) + NAME2, dirfd, peer(m)));
+  }
+
+  /** fchownat(fd, "", uid, gid, AT_EMPTY_PATH): the fd's own file, also for an O_PATH fd. 0 or -errno. */
+  public static int fchown(int fd, int uid, int gid) {
+    Memory m = scratch();
+    m.setByte(0, (byte) 0);
+    return rc(LibC.fchownat(fd, peer(m), uid, gid, LibC.AT_EMPTY_PATH));
+  }
+
+  /** futimens(fd, {atime, mtime}), times as {@link #utimensat}: 0 or -errno. */
+  public static int futimens(int fd, long atimeNs, long mtimeNs) {
+    Memory m = scratch();
+    putTimes(m, atimeNs, mtimeNs);
+    return rc(LibC.futimens(fd, peer(m) + TIMES));
+  }
+
+  /** Two struct timespec at TIMES in the scratch buffer; {@link #OMIT} becomes UTIME_OMIT. */
+  private static void putTimes(Memory m, long atimeNs, long mtimeNs) {
+    long[] ns = {atimeNs, mtimeNs};
+    for (int i = 0; i < 2; i++) {
+      boolean omit = ns[i] == OMIT;
+      m.setLong(TIMES + 16L * i, omit ? 0 : Math.floorDiv(ns[i], 1_000_000_000L));
+      m.setLong(TIMES + 16L * i + 8, omit ? LibC.UTIME_OMIT : Math.floorMod(ns[i], 1_000_000_000L));
+    }
+  }
+
+  /**
+   * The attribute calls below also accept "." (the directory {@code dirfd} itself: the root of a bind has no
+   * parent inside it). Writes that name at 0 of the scratch buffer; false when it is neither.
+   */
+  private static boolean putNameOrSelf(Memory m, String name) {
+    if (name.equals(".")) {
+      m.setByte(0, (byte) '.');
+      m.setByte(1, (byte) 0);
+      return true;
+    }
+    return putName(m, 0, name);
+  }
+
+  /** fchmodat(dirfd, name, mode, flags); with AT_SYMLINK_NOFOLLOW a symlink gives EOPNOTSUPP. 0 or -errno. */
+  public static int fchmodat(int dirfd, String name, int mode, int flags) {
+    Memory m = scratch();
+    return putNameOrSelf(m, name) ? rc(LibC.fchmodat(dirfd, peer(m), mode, flags)) : badName(name);
+  }
+
+  /** fchownat(dirfd, name, uid, gid, flags) (-1 leaves one unchanged): 0 or -errno. */
+  public static int fchownat(int dirfd, String name, int uid, int gid, int flags) {
+    Memory m = scratch();
+    return putNameOrSelf(m, name) ? rc(LibC.fchownat(dirfd, peer(m), uid, gid, flags)) : badName(name);
+  }
+
+  /**
+   * utimensat(dirfd, name, {atime, mtime}, flags) with times in nanoseconds since the epoch, {@link #OMIT} in
+   * place of a time to leave it unchanged: 0 or -errno.
+   */
+  public static int utimensat(int dirfd, String name, long atimeNs, long mtimeNs, int flags) {
+    Memory m = scratch();
+    if (!putNameOrSelf(m, name)) {
+      return badName(name);
+    }
+    putTimes(m, atimeNs, mtimeNs);
+    return rc(LibC.utimensat(dirfd, peer(m), peer(m) + TIMES, flags));
+  }
+
   /** fstat(fd) as the raw 144-byte struct stat, or null with {@code errnoOut[0]} set. */
   public static ByteBuffer fstat(int fd, int[] errnoOut) {
     Memory m = scratch();

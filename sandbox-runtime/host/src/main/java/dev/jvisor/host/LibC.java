@@ -19,7 +19,10 @@ public final class LibC {
   public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
       O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000,
       O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000, O_PATH = 010000000;
-  public static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
+  public static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
+      AT_EMPTY_PATH = 0x1000;
+  /** utimensat's tv_nsec for "leave this time unchanged". */
+  public static final long UTIME_OMIT = (1L << 30) - 2;
   public static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
   public static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
   public static final long MAP_FAILED = -1L;
@@ -72,6 +75,33 @@ public final class LibC {
   public static native int fstatat(int dirfd, String path, long statbuf, int flags);
 
   public static native long readlinkat(int dirfd, String path, long buf, long bufsiz);
+
+  // The *at calls of a writable host directory: every path is one NUL-terminated name (a pointer) relative to a
+  // directory fd that openat2 resolved inside the sandbox's root (see HostFiles).
+
+  public static native int openat(int dirfd, long path, int flags, int mode);
+
+  public static native int mkdirat(int dirfd, long path, int mode);
+
+  public static native int unlinkat(int dirfd, long path, int flags);
+
+  public static native int renameat(int olddirfd, long oldpath, int newdirfd, long newpath);
+
+  public static native int symlinkat(long target, int newdirfd, long linkpath);
+
+  public static native int fchmodat(int dirfd, long path, int mode, int flags);
+
+  public static native int fchownat(int dirfd, long path, int owner, int group, int flags);
+
+  public static native int utimensat(int dirfd, long path, long times, int flags);
+
+  public static native int futimens(int fd, long times);
+
+  public static native int fchmod(int fd, int mode);
+
+  public static native int fsync(int fd);
+
+  public static native int fdatasync(int fd);
 
   public static native int isatty(int fd);
 

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param destination absolute path inside the container; symlinks in its parent are resolved inside the root
  * @param type what is mounted
  * @param source for {@link Type#BIND}: the host file or directory (nothing under it leads outside it)
- * @param readOnly for binds: writes fail with EROFS; a read-write bind keeps its writes inside the sandbox
+ * @param readOnly for binds: writes fail with EROFS; a read-write bind writes to the host source (confined to it:
+ *     no path or symlink below the source leads a write outside it)
  * @param mode permission bits of a tmpfs root
  */
 public record Mount(String destination, Type type, Path source, boolean readOnly, int mode) {

@@ -6,7 +6,6 @@ import dev.jvisor.sentry.SandboxException;
 import dev.jvisor.sentry.fs.host.HostNode;
 import dev.jvisor.sentry.fs.host.HostRoot;
 import dev.jvisor.sentry.fs.mem.MemNode;
-import dev.jvisor.sentry.fs.mem.OverlayNode;
 import dev.jvisor.sentry.fs.proc.ProcFs;
 import dev.jvisor.sentry.fs.proc.Synthetic;
 import dev.jvisor.sentry.vfs.ErrnoException;
@@ -56,8 +55,9 @@ final class ContainerMounts {
   }
 
   /**
-   * A host directory (or file, through its parent directory) read-only, or read-write under an in-memory layer:
-   * the Sentry never writes to host files, so a read-write bind's changes stay in the sandbox.
+   * A host directory (or file, through its parent directory), read-only or read-write. A read-write bind writes
+   * to the host as runc's would (a hostPath or emptyDir volume shared with the host or another container), each
+   * change confined to the source by {@link HostRoot}'s RESOLVE_IN_ROOT *at calls.
    */
   private Node bind(Path source, boolean readOnly) throws ErrnoException {
     Path abs = source.toAbsolutePath().normalize();
@@ -65,11 +65,10 @@ final class ContainerMounts {
       throw new ErrnoException(Errno.ENOENT);
     }
     boolean dir = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
-    HostRoot root = new HostRoot(dir ? abs : abs.getParent());
+    HostRoot root = new HostRoot(dir ? abs : abs.getParent(), !readOnly);
     kernel.adoptRoot(root);
     HostNode top = new HostNode(root, "");
-    Node base = readOnly ? top : OverlayNode.root(top, MemNode.directory(0755));
-    return dir ? base : base.lookup(abs.getFileName().toString());
+    return dir ? top : top.lookup(abs.getFileName().toString());
   }
 
   /** The canonical path to mount at: the parent resolved inside the root (made when missing), plus the name. */

@@ -32,6 +32,8 @@ import java.util.TreeMap;
 public final class MemoryManager {
   public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
       MAP_GROWSDOWN = 0x100, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000;
+  /** The Sentry's own mmap flag (no Linux flag uses the bit): the area is {@link Vma#writeLocked}. */
+  public static final int MAP_WRITE_LOCKED = 1 << 30;
   public static final long EAGER_LIMIT = 1 << 20;
   public static final int FAULT_AROUND = 16;
   /** Fault-around for file pages the page cache holds. */
@@ -122,7 +124,8 @@ public final class MemoryManager {
       }
     }
     boolean shared = (flags & MAP_SHARED) != 0 && file == null;
-    Vma vma = new Vma(start, start + len, prot, shared, file, offset, name, (flags & MAP_GROWSDOWN) != 0);
+    Vma vma = new Vma(start, start + len, prot, shared, file, offset, name, (flags & MAP_GROWSDOWN) != 0,
+        (flags & MAP_WRITE_LOCKED) != 0);
     vmas.put(start, vma);
     merge(start, start + len);
     // Shared anonymous memory is populated at once so that every page has its frame before a fork shares it.
@@ -265,6 +268,13 @@ public final class MemoryManager {
     if (!coveredByVmas(addr, e)) {
       return -Errno.ENOMEM;
     }
+    if ((prot & Vma.PROT_WRITE) != 0) {
+      for (Vma v : vmas.subMap(vmas.floorKey(addr), true, e, false).values()) {
+        if (v.end > addr && v.writeLocked) {
+          return -Errno.EACCES;
+        }
+      }
+    }
     splitAt(addr);
     splitAt(e);
     FrameBatch changed = new FrameBatch();
@@ -311,10 +321,12 @@ public final class MemoryManager {
       Vma a = cur.getValue();
       Vma b = next.getValue();
       if (a.end == b.start && a.prot == b.prot && a.shared == b.shared && a.growsDown == b.growsDown
+          && a.writeLocked == b.writeLocked
           && java.util.Objects.equals(a.name, b.name) && a.file == b.file
           && (a.file == null || a.fileOffset + (a.end - a.start) == b.fileOffset)) {
         vmas.remove(b.start);
-        vmas.put(a.start, new Vma(a.start, b.end, a.prot, a.shared, a.file, a.fileOffset, a.name, a.growsDown));
+        vmas.put(a.start, new Vma(a.start, b.end, a.prot, a.shared, a.file, a.fileOffset, a.name, a.growsDown,
+            a.writeLocked));
         cur = vmas.floorEntry(a.start);
       } else {
         cur = next;
@@ -379,7 +391,7 @@ public final class MemoryManager {
         splitAt(oldAddr);
         Vma cur = vmas.get(oldAddr);
         vmas.put(oldAddr, new Vma(oldAddr, oldAddr + newLen, cur.prot, cur.shared, cur.file, cur.fileOffset,
-            cur.name, cur.growsDown));
+            cur.name, cur.growsDown, cur.writeLocked));
         return oldAddr;
       }
       if ((flags & 1) == 0) {
@@ -417,7 +429,7 @@ public final class MemoryManager {
       vmas.remove(old.start);
     }
     vmas.put(dest, new Vma(dest, dest + newLen, src.prot, src.shared, src.file, src.fileOffset, src.name,
-        src.growsDown));
+        src.growsDown, src.writeLocked));
     return dest;
   }
 

@@ -17,9 +17,14 @@ public final class Vma {
   final String name;
   /** Grows down (the main stack): faults just below it extend it. */
   final boolean growsDown;
+  /**
+   * mprotect may not add PROT_WRITE (Linux's VM_MAYWRITE is clear): a MAP_SHARED mapping of a file not open for
+   * writing. The Sentry maps it privately, so a write allowed later would silently not reach the file.
+   */
+  final boolean writeLocked;
 
   Vma(long start, long end, int prot, boolean shared, Backing file, long fileOffset, String name,
-      boolean growsDown) {
+      boolean growsDown, boolean writeLocked) {
     this.start = start;
     this.end = end;
     this.prot = prot;
@@ -28,14 +33,16 @@ public final class Vma {
     this.fileOffset = fileOffset;
     this.name = name;
     this.growsDown = growsDown;
+    this.writeLocked = writeLocked;
   }
 
   Vma slice(long s, long e) {
-    return new Vma(s, e, prot, shared, file, file == null ? 0 : fileOffset + (s - start), name, growsDown);
+    return new Vma(s, e, prot, shared, file, file == null ? 0 : fileOffset + (s - start), name, growsDown,
+        writeLocked);
   }
 
   Vma withProt(int p) {
-    return new Vma(start, end, p, shared, file, fileOffset, name, growsDown);
+    return new Vma(start, end, p, shared, file, fileOffset, name, growsDown, writeLocked);
   }
 
   public long start() {

@@ -101,14 +101,8 @@ final class FileSyscalls {
       f.truncate(len);
       return 0;
     });
-    t.partial("fsync", "f", "Files live in memory or are read-only: nothing to flush.", (k, fd, a, b, c, d, e) -> {
-      Args.fd(k, fd);
-      return 0;
-    });
-    t.partial("fdatasync", "f", "As fsync.", (k, fd, a, b, c, d, e) -> {
-      Args.fd(k, fd);
-      return 0;
-    });
+    t.full("fsync", "f", (k, fd, a, b, c, d, e) -> Args.fd(k, fd).sync(false));
+    t.full("fdatasync", "f", (k, fd, a, b, c, d, e) -> Args.fd(k, fd).sync(true));
     t.partial("flock", "fd", "Always granted: one sandbox, no sharing.", (k, fd, a, b, c, d, e) -> {
       Args.fd(k, fd);
       return 0;
@@ -130,7 +124,8 @@ final class FileSyscalls {
       }
       return poll(k, fds, n, ns);
     });
-    t.partial("sync", "", "Nothing to flush: files live in memory or are read-only.", (k, a, b, c, d, e, f) -> 0);
+    t.partial("sync", "", "Nothing to flush: in-memory files have no backing store; a read-write bind's "
+        + "host files are flushed by fsync.", (k, a, b, c, d, e, f) -> 0);
     t.partial("syncfs", "f", "As sync.", (k, fd, a, b, c, d, e) -> {
       Args.fd(k, fd);
       return 0;

@@ -16,7 +16,8 @@ final class MemorySyscalls {
 
   static void register(SyscallTable t) {
     t.partial("mmap", "xdxxfx", "File mappings are private copies: writes to a MAP_SHARED file mapping are not "
-        + "written back to the file.", MemorySyscalls::mmap);
+        + "written back to the file, so a read-write bind's host files refuse a MAP_SHARED mapping of an fd open "
+        + "for writing with ENODEV (one of an fd open read-only cannot be made writable: EACCES, as Linux).", MemorySyscalls::mmap);
     t.full("munmap", "xd", (k, addr, len, a, b, c, d) -> k.mm().munmap(addr, len));
     t.full("mprotect", "xdx", (k, addr, len, prot, a, b, c) -> {
       if ((prot & ~7) != 0) {
@@ -48,25 +49,35 @@ final class MemorySyscalls {
       throws ErrnoException {
     int fl = (int) flags;
     int type = fl & 3;
+    boolean shared = type == 1 || type == 3; // MAP_SHARED, MAP_SHARED_VALIDATE
     if (type == 0 || (prot & ~7) != 0 || len <= 0) {
       throw new ErrnoException(Errno.EINVAL);
     }
     Vma.Backing backing = null;
     String name = null;
+    boolean writeLocked = false;
     if ((fl & MemoryManager.MAP_ANONYMOUS) == 0) {
       FileDescription f = Args.fd(k, fd);
       if (!f.readable()) {
         throw new ErrnoException(Errno.EACCES);
+      }
+      if (shared && (prot & Vma.PROT_WRITE) != 0 && !f.writable()) {
+        throw new ErrnoException(Errno.EACCES); // a writable shared mapping needs an fd open for writing
+      }
+      if (shared && f.writable() && f.sharedWritesLost()) {
+        throw new ErrnoException(Errno.ENODEV); // could be written (now or after mprotect): refused, not dropped
       }
       backing = f.mmapBacking();
       if (backing == null) {
         throw new ErrnoException(Errno.ENODEV);
       }
       name = f.path();
+      writeLocked = shared && !f.writable();
     }
     int mmFlags = (type == 1 && backing == null ? MemoryManager.MAP_SHARED : MemoryManager.MAP_PRIVATE)
         | (fl & (MemoryManager.MAP_FIXED | MemoryManager.MAP_FIXED_NOREPLACE | MemoryManager.MAP_POPULATE
-            | MemoryManager.MAP_GROWSDOWN | MemoryManager.MAP_ANONYMOUS));
+            | MemoryManager.MAP_GROWSDOWN | MemoryManager.MAP_ANONYMOUS))
+        | (writeLocked ? MemoryManager.MAP_WRITE_LOCKED : 0);
     return k.mm().mmap(addr, len, (int) prot, mmFlags, backing, backing == null ? 0 : off, name);
   }
 }

@@ -56,7 +56,8 @@ final class PathSyscalls {
     t.full("rmdir", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, Args.AT_REMOVEDIR));
     t.full("unlink", "s", (k, p, a, b, c, d, e) -> unlink(k, Args.AT_FDCWD, p, 0));
     t.full("unlinkat", "fsx", (k, dfd, p, fl, a, b, c) -> unlink(k, dfd, p, fl));
-    t.partial("rename", "ss", "Directories that exist on the host root cannot move (EXDEV), like overlayfs.",
+    t.partial("rename", "ss", "Directories that exist in the image cannot move (EXDEV), like "
+        + "overlayfs; in a read-write bind anything can. Between two mounts: EXDEV.",
         (k, o, n, a, b, c, d) -> rename(k, Args.AT_FDCWD, o, Args.AT_FDCWD, n));
     t.partial("renameat", "fsfs", "As rename.", (k, od, o, nd, n, a, b) -> rename(k, od, o, nd, n));
     t.partial("renameat2", "fsfsx", "As rename; flags other than 0 give EINVAL.", (k, od, o, nd, n, fl, b) -> {
@@ -72,24 +73,18 @@ final class PathSyscalls {
     t.full("chmod", "so", (k, p, mode, a, b, c, d) -> chmod(k, Args.AT_FDCWD, p, mode));
     t.full("fchmodat", "fso", (k, dfd, p, mode, a, b, c) -> chmod(k, dfd, p, mode));
     t.full("fchmod", "fo", (k, fd, mode, a, b, c, d) -> {
-      Node n = Args.fd(k, fd).node();
-      if (n == null) {
-        throw new ErrnoException(Errno.EBADF);
-      }
-      n.chmod((int) mode);
+      Args.fd(k, fd).chmod((int) mode);
       return 0;
     });
-    String owners = "Owners are recorded in the overlay (the host file never changes); the sandbox runs as "
-        + "root, so any uid/gid is allowed. Host-only trees (/proc, /dev) give EROFS.";
+    String owners = "Owners are recorded in the overlay (the image's file never changes), or set on the host "
+        + "file in a read-write bind; the sandbox runs as root, so any uid/gid is allowed (the host may refuse "
+        + "one: EPERM). Host-only trees (/proc, /dev) and read-only binds give EROFS.";
     t.partial("chown", "sdd", owners, (k, p, u, g, a, b, c) -> chown(k, Args.AT_FDCWD, p, u, g, 0));
     t.partial("lchown", "sdd", owners, (k, p, u, g, a, b, c) ->
         chown(k, Args.AT_FDCWD, p, u, g, Args.AT_SYMLINK_NOFOLLOW));
     t.partial("fchownat", "fsddx", owners, (k, dfd, p, u, g, fl, c) -> chown(k, dfd, p, u, g, fl));
     t.partial("fchown", "fdd", owners + " Pipes and anonymous files accept it.", (k, fd, u, g, a, b, c) -> {
-      Node n = Args.fd(k, fd).node();
-      if (n != null) {
-        n.chown((int) u, (int) g);
-      }
+      Args.fd(k, fd).chown((int) u, (int) g);
       return 0;
     });
     t.full("truncate", "sd", (k, p, len, a, b, c, d) -> {
@@ -99,7 +94,8 @@ final class PathSyscalls {
       k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node().truncate(len);
       return 0;
     });
-    t.partial("utimensat", "fspx", "Times are recorded in the overlay (a host file is copied up first).",
+    t.partial("utimensat", "fspx", "Times are recorded in the overlay (a host file is copied up "
+        + "first), or set on the host file in a read-write bind; a read-only bind gives EROFS.",
         (k, dfd, p, times, fl, a, b) -> {
           if ((fl & ~Args.AT_SYMLINK_NOFOLLOW) != 0) {
             throw new ErrnoException(Errno.EINVAL);
@@ -119,17 +115,11 @@ final class PathSyscalls {
               }
             }
           }
-          Node n;
           if (p == 0) { // utimensat(fd, NULL, ...) is futimens
-            FileDescription f = Args.fd(k, dfd);
-            n = f.node();
-            if (n == null) {
-              return 0;
-            }
-          } else {
-            n = k.vfs().resolve(Args.at(k, dfd, Args.path(k, p)), (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+            return setTimes(Args.fd(k, dfd)::setTimes, ns[0], ns[1]);
           }
-          return setTimes(n, ns[0], ns[1]);
+          Node n = k.vfs().resolve(Args.at(k, dfd, Args.path(k, p)), (fl & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
+          return setTimes(n::setTimes, ns[0], ns[1]);
         });
     t.partial("utimes", "sp", "As utimensat (microseconds).", (k, p, tv, a, b, c, d) ->
         utimes(k, Args.AT_FDCWD, p, tv));
@@ -137,10 +127,10 @@ final class PathSyscalls {
     t.partial("utime", "sp", "As utimensat (seconds).", (k, p, buf, a, b, c, d) -> {
       Node n = k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true).node();
       if (buf == 0) {
-        return setTimes(n, UTIME_NOW, UTIME_NOW);
+        return setTimes(n::setTimes, UTIME_NOW, UTIME_NOW);
       }
       long[] v = Args.readLongs(k, buf, 2);
-      return setTimes(n, v[0] * 1_000_000_000L, v[1] * 1_000_000_000L);
+      return setTimes(n::setTimes, v[0] * 1_000_000_000L, v[1] * 1_000_000_000L);
     });
     t.partial("statfs", "sp", "Reports a synthetic filesystem.", (k, p, buf, a, b, c, d) -> {
       k.vfs().resolve(Vfs.absolute(k.cwd(), Args.path(k, p)), true);
@@ -328,7 +318,12 @@ final class PathSyscalls {
 
   private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
 
-  private static long setTimes(Node n, long atime, long mtime) throws ErrnoException {
+  /** Where utimensat's times go: a named node, or an open file's own inode (futimens). */
+  private interface TimesTarget {
+    void setTimes(long atimeNs, long mtimeNs) throws ErrnoException;
+  }
+
+  private static long setTimes(TimesTarget n, long atime, long mtime) throws ErrnoException {
     if (atime == UTIME_OMIT && mtime == UTIME_OMIT) {
       return 0;
     }
@@ -342,13 +337,13 @@ final class PathSyscalls {
   private static long utimes(Task k, long dirfd, long p, long tv) throws ErrnoException {
     Node n = k.vfs().resolve(Args.at(k, dirfd, Args.path(k, p)), true).node();
     if (tv == 0) {
-      return setTimes(n, UTIME_NOW, UTIME_NOW);
+      return setTimes(n::setTimes, UTIME_NOW, UTIME_NOW);
     }
     long[] v = Args.readLongs(k, tv, 4);
     if (v[1] < 0 || v[1] >= 1_000_000 || v[3] < 0 || v[3] >= 1_000_000 || v[0] < 0 || v[2] < 0) {
       throw new ErrnoException(Errno.EINVAL);
     }
-    return setTimes(n, v[0] * 1_000_000_000L + v[1] * 1000, v[2] * 1_000_000_000L + v[3] * 1000);
+    return setTimes(n::setTimes, v[0] * 1_000_000_000L + v[1] * 1000, v[2] * 1_000_000_000L + v[3] * 1000);
   }
 
   private static long chown(Task k, long dirfd, long p, long uid, long gid, long flags) throws ErrnoException {
@@ -361,10 +356,11 @@ final class PathSyscalls {
       if ((flags & Args.AT_EMPTY_PATH) == 0) {
         throw new ErrnoException(Errno.ENOENT);
       }
-      n = (int) dirfd == Args.AT_FDCWD ? k.vfs().resolve(k.cwd(), true).node() : Args.fd(k, dirfd).node();
-      if (n == null) {
+      if ((int) dirfd != Args.AT_FDCWD) {
+        Args.fd(k, dirfd).chown((int) uid, (int) gid);
         return 0;
       }
+      n = k.vfs().resolve(k.cwd(), true).node();
     } else {
       n = k.vfs().resolve(Args.at(k, dirfd, path), (flags & Args.AT_SYMLINK_NOFOLLOW) == 0).node();
     }

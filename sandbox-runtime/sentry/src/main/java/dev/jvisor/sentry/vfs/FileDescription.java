@@ -154,6 +154,47 @@ public abstract class FileDescription {
     throw new ErrnoException(Errno.EINVAL);
   }
 
+  /**
+   * fchmod: the open file's own inode (a host file by its fd, not by a name that may since have been renamed or
+   * replaced). EBADF for anonymous files.
+   */
+  public void chmod(int mode) throws ErrnoException {
+    Node n = node();
+    if (n == null) {
+      throw new ErrnoException(Errno.EBADF);
+    }
+    n.chmod(mode);
+  }
+
+  /** fchown, as {@link #chmod}; anonymous files (pipes) accept it and keep no owner. */
+  public void chown(int uid, int gid) throws ErrnoException {
+    Node n = node();
+    if (n != null) {
+      n.chown(uid, gid);
+    }
+  }
+
+  /** futimens, as {@link #chown}; {@link Node#OMIT} leaves a time unchanged. */
+  public void setTimes(long atimeNs, long mtimeNs) throws ErrnoException {
+    Node n = node();
+    if (n != null) {
+      n.setTimes(atimeNs, mtimeNs);
+    }
+  }
+
+  /** fsync/fdatasync: 0 or -errno. Only host files have anything to flush. */
+  public long sync(boolean dataOnly) {
+    return 0;
+  }
+
+  /**
+   * True when writes through a MAP_SHARED mapping of this file would not reach it (mappings are private copies)
+   * and the file is one the host sees, so mmap must refuse a writable shared mapping rather than drop writes.
+   */
+  public boolean sharedWritesLost() {
+    return false;
+  }
+
   public void incRef() {
     refs.incrementAndGet();
   }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Container mounts and rlimits as a program inside sees them: binds (ro and rw), tmpfs, sysfs, getrlimit. */
+/**
+ * Container mounts and rlimits as a program inside sees them: binds (ro and rw), tmpfs, sysfs, getrlimit. What a
+ * read-write bind does to the host in detail is {@link ReadWriteBindIT}'s.
+ */
 class ContainerMountsIT {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final List<String> ENV = List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
@@ -72,16 +75,18 @@ class ContainerMountsIT {
         new Mount("/new/dir/tmp", Mount.Type.TMPFS, null, false, 0700),
         new Mount("/sys", Mount.Type.SYSFS, null, true, 0)));
     String out = sh("cat /mnt/ro/data.txt /etc/hosts; echo x > /mnt/ro/new 2>&1; "
-        + "rm /mnt/ro/data.txt; ls /mnt/ro/escape/passwd; "
+        + "rm /mnt/ro/data.txt; touch /mnt/ro/data.txt; ls /mnt/ro/escape/passwd; "
         + "echo kept > /mnt/rw/f && cat /mnt/rw/f; echo t > /new/dir/tmp/f && stat -c '%a %n' /new/dir/tmp; "
         + "ls -A /sys | wc -l");
     assertThat(out).isEqualTo(String.join("\n", "exit 0", "from the host", "10.0.0.7 pod-host",
         "sh: can't create /mnt/ro/new: Read-only file system",
         "rm: can't remove '/mnt/ro/data.txt': Read-only file system",
+        "touch: /mnt/ro/data.txt: Read-only file system",
         // An absolute symlink in the bind resolves against the container's root, as on Linux.
         "/mnt/ro/escape/passwd", "kept", "700 /new/dir/tmp", "0", ""));
-    // A read-write bind's writes stay in the sandbox: the host directory is unchanged.
-    assertThat(rw.resolve("f")).doesNotExist();
+    // A read-write bind writes to the host directory.
+    assertThat(rw.resolve("f")).hasContent("kept");
+    assertThat(ro.resolve("new")).doesNotExist();
   }
 
   @Test

@@ -55,12 +55,7 @@ public final class MountPlan {
         if (m.source == null || !m.source.startsWith("/")) {
           throw new BundleException(where + "bind source '" + m.source + "' must be an absolute host path");
         }
-        boolean ro = options.contains("ro");
-        mounts.add(new Mount(dest, Mount.Type.BIND, Path.of(m.source), ro, 0));
-        if (!ro) {
-          notes.add(where + "read-write bind: writes stay inside the sandbox, the host's " + m.source
-              + " is never changed");
-        }
+        mounts.add(new Mount(dest, Mount.Type.BIND, Path.of(m.source), options.contains("ro"), 0));
       }
       case "tmpfs" -> {
         if (dest.equals("/dev")) {

@@ -15,7 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A host file or directory under a {@link HostRoot}, named by its path relative to the root. Read-only. */
+/**
+ * A host file or directory under a {@link HostRoot}, named by its path relative to the root. Read-only (EROFS)
+ * unless the root is {@link HostRoot#writable}: then creating, writing, renaming, removing and changing
+ * attributes happen on the host, each through the root's confined *at calls.
+ */
 public final class HostNode extends Node {
   private final HostRoot root;
   private final String rel;
@@ -37,6 +41,17 @@ public final class HostNode extends Node {
     return rel.isEmpty() ? name : rel + "/" + name;
   }
 
+  /** The child's path for a mutation: {@code name} must be one plain component (the host call gets only it). */
+  private String newChild(String name) throws ErrnoException {
+    if (!HostFiles.isName(name)) {
+      throw new ErrnoException(Errno.EINVAL);
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > HostFiles.NAME_MAX) {
+      throw new ErrnoException(Errno.ENAMETOOLONG);
+    }
+    return child(name);
+  }
+
   @Override
   public Stat stat() throws ErrnoException {
     return root.lstat(rel);
@@ -44,10 +59,20 @@ public final class HostNode extends Node {
 
   @Override
   public FileDescription open(int flags) throws ErrnoException {
-    if ((flags & FileDescription.O_ACCMODE) != 0) {
-      throw new ErrnoException(Errno.EROFS);
+    int acc = flags & FileDescription.O_ACCMODE;
+    int hostFlags;
+    if ((flags & FileDescription.O_PATH) != 0) {
+      hostFlags = LibC.O_PATH;
+    } else if (acc != 0 || (flags & LibC.O_TRUNC) != 0 && root.writable()) {
+      if (!root.writable()) {
+        throw new ErrnoException(Errno.EROFS);
+      }
+      // The host fd carries the guest's access mode, O_TRUNC and O_APPEND (so appends are atomic on the host,
+      // even against another container writing the same file); root.open adds O_NOFOLLOW.
+      hostFlags = (acc == 3 ? LibC.O_RDWR : acc) | (flags & (LibC.O_TRUNC | LibC.O_APPEND | LibC.O_NONBLOCK));
+    } else {
+      hostFlags = LibC.O_RDONLY | (flags & LibC.O_NONBLOCK);
     }
-    int hostFlags = (flags & FileDescription.O_PATH) != 0 ? LibC.O_PATH : LibC.O_RDONLY;
     int f = root.open(rel, hostFlags | (flags & FileDescription.O_DIRECTORY));
     return new HostFileFd(this, f, flags);
   }
@@ -105,6 +130,74 @@ public final class HostNode extends Node {
   @Override
   public String readlink() throws ErrnoException {
     return root.readlink(rel);
+  }
+
+  @Override
+  public Node create(String name, int mode) throws ErrnoException {
+    if (!root.writable()) {
+      return super.create(name, mode);
+    }
+    String c = newChild(name);
+    root.createFile(c, mode);
+    return new HostNode(root, c);
+  }
+
+  @Override
+  public Node mkdir(String name, int mode) throws ErrnoException {
+    if (!root.writable()) {
+      return super.mkdir(name, mode);
+    }
+    String c = newChild(name);
+    root.mkdir(c, mode);
+    return new HostNode(root, c);
+  }
+
+  @Override
+  public Node symlink(String name, String target) throws ErrnoException {
+    if (!root.writable()) {
+      return super.symlink(name, target);
+    }
+    String c = newChild(name);
+    root.symlink(c, target);
+    return new HostNode(root, c);
+  }
+
+  @Override
+  public void unlink(String name, boolean directory) throws ErrnoException {
+    if (!root.writable()) {
+      super.unlink(name, directory);
+      return;
+    }
+    root.unlink(newChild(name), directory);
+  }
+
+  /** Within one root only (another bind, even of the same host directory, is another mount: EXDEV). */
+  @Override
+  public void rename(String name, Node newDir, String newName) throws ErrnoException {
+    if (!(newDir instanceof HostNode dst) || dst.root != root) {
+      throw new ErrnoException(Errno.EXDEV);
+    }
+    root.rename(newChild(name), dst.newChild(newName));
+  }
+
+  @Override
+  public void chmod(int mode) throws ErrnoException {
+    root.chmod(rel, mode);
+  }
+
+  @Override
+  public void truncate(long size) throws ErrnoException {
+    root.truncate(rel, size);
+  }
+
+  @Override
+  public void setTimes(long atimeNs, long mtimeNs) throws ErrnoException {
+    root.setTimes(rel, atimeNs == OMIT ? HostFiles.OMIT : atimeNs, mtimeNs == OMIT ? HostFiles.OMIT : mtimeNs);
+  }
+
+  @Override
+  public void chown(int uid, int gid) throws ErrnoException {
+    root.chown(rel, uid, gid);
   }
 
   /** The whole content of this regular file (copy-up into the overlay), bounded by {@code max}. */
