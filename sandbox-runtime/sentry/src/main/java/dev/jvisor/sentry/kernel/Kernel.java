@@ -40,9 +40,12 @@ public final class Kernel implements ProcView {
   final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
   private final VcpuScheduler vcpus;
   private final long bootNanos = System.nanoTime();
+  /** What dmesg shows: the boot lines, then the OOM killer's reports. */
+  private final KernelLog kernelLog = new KernelLog(bootNanos);
+  private final OomKiller oomKiller = new OomKiller(this, kernelLog);
   private final Futexes futexes = new Futexes();
   /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
-  /** Pause/Resume of the whole sandbox. */
+  /** Pause/Resume of the whole sandbox, or of one container's mount namespace. */
   private final Freezer freezer = new Freezer();
   /** Host CPU time of tasks that have exited (their threads are gone, so it is summed as they go). */
   private final java.util.concurrent.atomic.LongAdder exitedCpuNanos = new java.util.concurrent.atomic.LongAdder();
@@ -56,6 +59,7 @@ public final class Kernel implements ProcView {
     this.hostRoot = hostRoot;
     this.syscalls = syscalls;
     this.vfs = mountNamespace(hostRoot);
+    platform.memory().onExhausted(oomKiller::memoryExhausted);
   }
 
   /** A mount namespace over {@code root}: the host directory under an in-memory overlay, /proc and /dev. */
@@ -167,6 +171,15 @@ public final class Kernel implements ProcView {
     freezer.thaw();
   }
 
+  /** Freezes one container of a shared Sentry: the tasks of mount namespace {@code ns}. */
+  void freeze(Vfs ns) {
+    freezer.freeze(ns, tasks.values());
+  }
+
+  void thaw(Vfs ns) {
+    freezer.thaw(ns);
+  }
+
   /**
    * Host CPU time spent by the sandbox's tasks, guest time included (KVM accounts it to the vCPU thread): the
    * exited ones plus the live ones. The fast-path pollers' own spinning is not counted.
@@ -187,8 +200,23 @@ public final class Kernel implements ProcView {
     return futexes;
   }
 
+  /** The kernel message buffer's text (syslog(2), dmesg). */
   public String bootLog() {
-    return BootLog.text();
+    return kernelLog.text();
+  }
+
+  OomKiller oomKiller() {
+    return oomKiller;
+  }
+
+  /** The host root of a mount namespace of this sandbox (its own root, or a pod's further container's). */
+  java.nio.file.Path rootOf(Vfs namespace) {
+    for (Map.Entry<java.nio.file.Path, Vfs> e : namespaces.entrySet()) {
+      if (e.getValue() == namespace) {
+        return e.getKey();
+      }
+    }
+    return config.root().toAbsolutePath().normalize();
   }
 
   public void warn(String message) {

@@ -50,13 +50,23 @@ final class SandboxImpl implements Sandbox {
   public void onOutOfMemory(Runnable listener) {
     java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(
         System.nanoTime() - OOM_REPORT_INTERVAL.toNanos());
-    kernel.platform().memory().onExhausted(() -> {
+    kernel.oomKiller().onExhausted(() -> {
       long now = System.nanoTime();
       long prev = last.get();
       if (now - prev >= OOM_REPORT_INTERVAL.toNanos() && last.compareAndSet(prev, now)) {
         listener.run();
       }
     });
+  }
+
+  @Override
+  public void onOomKill(java.util.function.Consumer<dev.jvisor.sentry.OomKill> listener) {
+    kernel.oomKiller().onKill(listener);
+  }
+
+  @Override
+  public long oomKills() {
+    return kernel.oomKiller().kills();
   }
 
   @Override
@@ -70,6 +80,27 @@ final class SandboxImpl implements Sandbox {
   @Override
   public void thaw() {
     kernel.thaw();
+  }
+
+  @Override
+  public void freeze(java.nio.file.Path root) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    kernel.freeze(namespaceOf(root));
+  }
+
+  @Override
+  public void thaw(java.nio.file.Path root) {
+    kernel.thaw(namespaceOf(root));
+  }
+
+  private Vfs namespaceOf(java.nio.file.Path root) {
+    try {
+      return root == null ? kernel.vfs() : kernel.mountNamespace(root);
+    } catch (ErrnoException e) {
+      throw new SandboxException("container root " + root + ": " + describe(e.errno()), 125);
+    }
   }
 
   @Override

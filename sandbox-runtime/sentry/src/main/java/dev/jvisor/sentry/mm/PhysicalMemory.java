@@ -81,6 +81,10 @@ public final class PhysicalMemory implements AutoCloseable {
   /** Told each time an allocation finds no free frame, even after the page cache gave back what it could. */
   private volatile Runnable onExhausted = () -> { };
 
+  /**
+   * Sets what runs when an allocation fails for good. It runs on the allocating thread, before -1 is returned, so
+   * the kernel knows which task wanted the frame (its OOM killer ends that task's process); it must not allocate.
+   */
   public void onExhausted(Runnable listener) {
     onExhausted = listener;
   }
