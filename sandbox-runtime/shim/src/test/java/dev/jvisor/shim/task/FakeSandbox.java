@@ -60,6 +60,32 @@ final class FakeSandbox implements Sandbox {
     frozen = false;
   }
 
+  /** The roots frozen one container at a time (a pod's shared Sentry). */
+  final java.util.Set<java.nio.file.Path> frozenRoots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void freeze(java.nio.file.Path root) {
+    frozenRoots.add(root);
+  }
+
+  @Override
+  public void thaw(java.nio.file.Path root) {
+    frozenRoots.remove(root);
+  }
+
+  final List<java.util.function.Consumer<dev.jvisor.sentry.OomKill>> oomListeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onOomKill(java.util.function.Consumer<dev.jvisor.sentry.OomKill> listener) {
+    oomListeners.add(listener);
+  }
+
+  /** As the Sentry's OOM killer: the listeners hear of it, then the process ends with SIGKILL. */
+  void oomKill(FakeProcess p, java.nio.file.Path root) {
+    oomListeners.forEach(l -> l.accept(new dev.jvisor.sentry.OomKill(p.pid, p.spec.argv().get(0), root)));
+    p.exit(128 + 9);
+  }
+
   @Override
   public long cpuNanos() {
     return CPU_NANOS;

@@ -9,6 +9,8 @@ import com.google.protobuf.Message;
 import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.proto.events.TaskExit;
+import dev.jvisor.shim.proto.events.TaskOOM;
+import dev.jvisor.shim.proto.events.TaskPaused;
 import dev.jvisor.shim.proto.runtimeoptions.Options;
 import dev.jvisor.shim.proto.task.ConnectRequest;
 import dev.jvisor.shim.proto.cgroups.Metrics;
@@ -181,6 +183,41 @@ class TasksTest {
     tasks.await(WaitRequest.newBuilder().setId("b").build());
     tasks.delete(DeleteRequest.newBuilder().setId("b").build());
     assertThat(pod.closed).isTrue();
+  }
+
+  @Test
+  void inASharedSentryPauseFreezesOnlyThatContainerAndOomKillsReachTheirOwnContainer() throws Exception {
+    String cfg = config("[\"sleep\",\"60\"]", "{\"io.kubernetes.cri.sandbox-id\":\"podP\"}")
+        .replace("\"namespaces\":[{\"type\":\"pid\"}]",
+            "\"namespaces\":[{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}]");
+    create("a", bundle("a", cfg));
+    create("b", bundle("b", cfg));
+    FakeSandbox pod = sandboxes.get(0);
+    tasks.start(StartRequest.newBuilder().setId("a").build());
+    tasks.start(StartRequest.newBuilder().setId("b").build());
+
+    tasks.pause(PauseRequest.newBuilder().setId("b").build());
+    assertThat(pod.frozenRoots).containsExactly(tmp.resolve("b/rootfs"));
+    assertThat(pod.frozen).as("not the whole Sentry").isFalse();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("b").build()).getStatus()).isEqualTo(Status.PAUSED);
+    assertThat(tasks.state(StateRequest.newBuilder().setId("a").build()).getStatus()).isEqualTo(Status.RUNNING);
+    tasks.resume(ResumeRequest.newBuilder().setId("b").build());
+    assertThat(pod.frozenRoots).isEmpty();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("b").build()).getStatus()).isEqualTo(Status.RUNNING);
+    assertThat(topics).containsSubsequence(EventPublisher.TASK_PAUSED, EventPublisher.TASK_RESUMED);
+    assertThat(((TaskPaused) events.get(topics.indexOf(EventPublisher.TASK_PAUSED))).getContainerId())
+        .isEqualTo("b");
+
+    // The OOM killer ends b's process: /tasks/oom for b only, and its exit is 137.
+    pod.oomKill(pod.processes.get(1), tmp.resolve("b/rootfs"));
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("b").build()).getExitStatus()).isEqualTo(128 + 9);
+    assertThat(events).filteredOn(e -> e instanceof TaskOOM).extracting(e -> ((TaskOOM) e).getContainerId())
+        .containsExactly("b");
+    Metrics a = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("a").build()).getStats().getValue());
+    Metrics b = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("b").build()).getStats().getValue());
+    assertThat(a.getMemoryEvents().getOomKill()).isZero();
+    assertThat(b.getMemoryEvents().getOomKill()).isOne();
+    tasks.kill(KillRequest.newBuilder().setId("a").setSignal(9).build());
   }
 
   @Test
