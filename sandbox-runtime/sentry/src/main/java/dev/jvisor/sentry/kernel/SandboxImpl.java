@@ -177,6 +177,9 @@ final class SandboxImpl implements Sandbox {
       throw new SandboxException(cmd + ": " + describe(e.errno()), e.errno() == Errno.ENOENT ? 127 : 126);
     } catch (LoaderException e) {
       throw new SandboxException(cmd + ": " + e.getMessage(), e.errno() == Errno.ENOENT ? 127 : 126);
+    } catch (dev.jvisor.sentry.mm.OutOfGuestMemoryException e) {
+      // On this host thread no process is to blame (the OOM killer ends only guest tasks): the start fails.
+      throw new SandboxException(cmd + ": " + e.getMessage(), 126);
     }
     FdTable fds = new FdTable();
     try {
