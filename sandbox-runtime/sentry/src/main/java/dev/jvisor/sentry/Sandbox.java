@@ -90,6 +90,33 @@ public interface Sandbox extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * Guest memory that may be in use, in bytes: its size ({@link SandboxConfig#memoryBytes}) unless {@link
+   * #limitMemory} lowered it. Beyond it the OOM killer runs.
+   */
+  default long memoryLimit() {
+    return config().memoryBytes();
+  }
+
+  /**
+   * Changes how much guest memory may be in use (the shim's Update of memory.limit), down or back up to the size
+   * the sandbox booted with: the guest's memory cannot grow. Throws {@link SandboxException} for a limit above that
+   * size or below what is in use (after the page cache gave its frames back), changing nothing.
+   */
+  default void limitMemory(long bytes) {
+    throw new SandboxException("this sandbox's memory limit cannot change", 125);
+  }
+
+  /** Live tasks (threads included, as pids.max counts) beyond which clone fails with EAGAIN. */
+  default int taskLimit() {
+    return config().maxTasks();
+  }
+
+  /** Changes {@link #taskLimit} (the shim's Update of pids.limit); tasks already running stay. */
+  default void limitTasks(int n) {
+    throw new SandboxException("this sandbox's task limit cannot change", 125);
+  }
+
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();
 

@@ -31,6 +31,8 @@ public final class Kernel implements ProcView {
   public static final long NO_RETURN = Long.MIN_VALUE;
 
   private final SandboxConfig config;
+  /** Live tasks allowed (pids.max): the config's, unless the host changed it since (the shim's Update). */
+  private volatile int maxTasks;
   private final Platform platform;
   private final HostRoot hostRoot;
   private final Vfs vfs;
@@ -54,6 +56,7 @@ public final class Kernel implements ProcView {
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
+    this.maxTasks = config.maxTasks();
     this.platform = platform;
     this.vcpus = new VcpuScheduler(platform, this);
     this.hostRoot = hostRoot;
@@ -231,6 +234,18 @@ public final class Kernel implements ProcView {
     return tasks.size();
   }
 
+  int maxTasks() {
+    return maxTasks;
+  }
+
+  /** New clones and starts beyond {@code n} live tasks fail (EAGAIN); tasks already running stay, as pids.max. */
+  void setMaxTasks(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("task limit must be positive: " + n);
+    }
+    maxTasks = n;
+  }
+
   /** Task host threads that have not finished their clean-up; guest memory stays mapped until this is 0. */
   final java.util.concurrent.atomic.AtomicInteger runningThreads = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -397,7 +412,7 @@ public final class Kernel implements ProcView {
     if (thread && (flags & CloneFlags.SIGHAND) == 0 || (flags & CloneFlags.SIGHAND) != 0 && !vm) {
       throw new ErrnoException(dev.jvisor.host.Errno.EINVAL);
     }
-    if (tasks.size() >= config.maxTasks()) {
+    if (tasks.size() >= maxTasks) {
       throw new ErrnoException(dev.jvisor.host.Errno.EAGAIN);
     }
     dev.jvisor.sentry.mm.MemoryManager mm;

@@ -60,6 +60,42 @@ final class SandboxImpl implements Sandbox {
   }
 
   @Override
+  public long memoryLimit() {
+    return kernel.platform().memory().limitBytes();
+  }
+
+  @Override
+  public void limitMemory(long bytes) {
+    long size = kernel.config().memoryBytes();
+    if (bytes > size) {
+      throw new SandboxException("guest memory cannot grow: limit " + bytes + " is above its size " + size, 125);
+    }
+    if (bytes < MIN_MEMORY_LIMIT) {
+      throw new SandboxException("memory limit " + bytes + " is below the minimum " + MIN_MEMORY_LIMIT, 125);
+    }
+    if (!kernel.platform().memory().limit(bytes)) {
+      throw new SandboxException("memory limit " + bytes + " is below the " + guestMemoryInUse()
+          + " bytes in use", 125);
+    }
+  }
+
+  /** As SandboxConfig's floor on guest memory: less cannot even hold a shell. */
+  private static final long MIN_MEMORY_LIMIT = 16L << 20;
+
+  @Override
+  public int taskLimit() {
+    return kernel.maxTasks();
+  }
+
+  @Override
+  public void limitTasks(int n) {
+    if (n < 1) {
+      throw new SandboxException("task limit must be positive, got " + n, 125);
+    }
+    kernel.setMaxTasks(n);
+  }
+
+  @Override
   public void onOomKill(java.util.function.Consumer<dev.jvisor.sentry.OomKill> listener) {
     kernel.oomKiller().onKill(listener);
   }
@@ -148,8 +184,8 @@ final class SandboxImpl implements Sandbox {
     if (closed) {
       throw new SandboxException("sandbox is closed", 125);
     }
-    if (kernel.liveTasks() >= kernel.config().maxTasks()) {
-      throw new SandboxException("task limit reached (" + kernel.config().maxTasks() + ")", 126);
+    if (kernel.liveTasks() >= kernel.maxTasks()) {
+      throw new SandboxException("task limit reached (" + kernel.maxTasks() + ")", 126);
     }
     Vfs vfs;
     try {

@@ -1,12 +1,14 @@
 package dev.jvisor.sentry.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jvisor.host.LibC;
 import dev.jvisor.sentry.ProcessSpec;
 import dev.jvisor.sentry.Sandbox;
 import dev.jvisor.sentry.SandboxConfig;
+import dev.jvisor.sentry.SandboxException;
 import dev.jvisor.sentry.SandboxProcess;
 import dev.jvisor.sentry.Stdio;
 import java.nio.file.Files;
@@ -124,6 +126,36 @@ class FreezeIT {
     } finally {
       LibC.close(fd);
     }
+  }
+
+  @Test
+  void aLoweredMemoryLimitBoundsTheGuestButCannotGrowIt() throws Exception {
+    // 256 MiB of guest memory, limited to 64 MiB: a 128 MiB touch meets the OOM killer.
+    sandbox.limitMemory(64L << 20);
+    assertThat(sandbox.memoryLimit()).isEqualTo(64L << 20);
+    SandboxProcess p = sandbox.start(ProcessSpec.of(List.of("python3", "-c",
+        "b = bytearray(128 << 20)\nprint('allocated')"), List.of("PATH=/bin:/usr/bin")), new Stdio(-1, -1, -1));
+    assertThat(p.waitFor(PATIENCE)).isEqualTo(128 + 9);
+    // Back up to the boot size: the same touch fits.
+    sandbox.limitMemory(256L << 20);
+    p = sandbox.start(ProcessSpec.of(List.of("python3", "-c", "b = bytearray(128 << 20)"),
+        List.of("PATH=/bin:/usr/bin")), new Stdio(-1, -1, -1));
+    assertThat(p.waitFor(PATIENCE)).isZero();
+    assertThatThrownBy(() -> sandbox.limitMemory(512L << 20)).isInstanceOf(SandboxException.class)
+        .hasMessageContaining("cannot grow");
+    // Below what a running process holds: refused, the limit stays.
+    SandboxProcess holder = sandbox.start(ProcessSpec.of(List.of("python3", "-c",
+        "import time\nb = b'x' * (100 << 20)\nprint('held', flush=True)\ntime.sleep(60)"),
+        List.of("PATH=/bin:/usr/bin")), new Stdio(-1, -1, -1));
+    for (long end = System.nanoTime() + PATIENCE.toNanos(); sandbox.guestMemoryInUse() < (100L << 20)
+        && System.nanoTime() < end; ) {
+      Thread.sleep(20);
+    }
+    assertThatThrownBy(() -> sandbox.limitMemory(64L << 20)).isInstanceOf(SandboxException.class)
+        .hasMessageContaining("in use");
+    assertThat(sandbox.memoryLimit()).isEqualTo(256L << 20);
+    holder.signal(9);
+    holder.waitFor(PATIENCE);
   }
 
   @Test

@@ -51,6 +51,7 @@ import dev.jvisor.shim.proto.task.StateResponse;
 import dev.jvisor.shim.proto.task.StatsRequest;
 import dev.jvisor.shim.proto.task.StatsResponse;
 import dev.jvisor.shim.proto.task.Status;
+import dev.jvisor.shim.proto.task.UpdateTaskRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.proto.task.WaitResponse;
 import dev.jvisor.shim.ttrpc.Code;
@@ -430,6 +431,16 @@ public final class Tasks {
     return empty();
   }
 
+  /** Task.Update: see {@link ResourceUpdate} for what is honoured. */
+  synchronized Empty update(UpdateTaskRequest r) {
+    Container c = get(r.getId());
+    if (c.init.state() == TaskState.STOPPED) {
+      throw TtrpcException.precondition("container " + c.id + " has stopped");
+    }
+    ResourceUpdate.apply(c, r.getResources(), settings.config().memoryOverhead());
+    return empty();
+  }
+
   /**
    * cgroup v2-shaped metrics from the Sentry: live processes, guest memory in use against the sandbox's size,
    * host CPU time of its tasks (not split into user and system), out-of-memory episodes. In a pod sharing one
@@ -442,10 +453,10 @@ public final class Tasks {
       long cpu = Math.max(0, c.sandbox.cpuNanos());
       long mem = Math.max(0, c.sandbox.guestMemoryInUse());
       m.setPids(PidsStat.newBuilder().setCurrent(c.sandbox.pids().size())
-              .setLimit(c.sandbox.config().maxTasks()))
+              .setLimit(c.sandbox.taskLimit()))
           .setCpu(CPUStat.newBuilder().setUsageUsec(cpu / 1000))
           .setMemory(MemoryStat.newBuilder().setUsage(mem).setAnon(mem)
-              .setUsageLimit(c.sandbox.config().memoryBytes()))
+              .setUsageLimit(c.sandbox.memoryLimit()))
           // Every time the Sentry's OOM killer runs it kills: "oom" and "oom_kill" count the same episodes.
           .setMemoryEvents(MemoryEvents.newBuilder().setOom(c.oomKills.get()).setOomKill(c.oomKills.get()));
     } else {

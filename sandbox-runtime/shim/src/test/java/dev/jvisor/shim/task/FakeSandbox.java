@@ -73,6 +73,36 @@ final class FakeSandbox implements Sandbox {
     frozenRoots.remove(root);
   }
 
+  /** The memory and task limits, as the Sentry keeps them: the memory may shrink but never grow past its size. */
+  volatile long memoryLimit;
+  volatile int taskLimit;
+
+  @Override
+  public long memoryLimit() {
+    return memoryLimit == 0 ? config.memoryBytes() : memoryLimit;
+  }
+
+  @Override
+  public void limitMemory(long bytes) {
+    if (bytes > config.memoryBytes()) {
+      throw new SandboxException("guest memory cannot grow", 125);
+    }
+    if (bytes < MEMORY_IN_USE) {
+      throw new SandboxException("below what is in use", 125);
+    }
+    memoryLimit = bytes;
+  }
+
+  @Override
+  public int taskLimit() {
+    return taskLimit == 0 ? config.maxTasks() : taskLimit;
+  }
+
+  @Override
+  public void limitTasks(int n) {
+    taskLimit = n;
+  }
+
   final List<java.util.function.Consumer<dev.jvisor.sentry.OomKill>> oomListeners = new CopyOnWriteArrayList<>();
 
   @Override

@@ -29,6 +29,7 @@ import dev.jvisor.shim.proto.task.ShutdownRequest;
 import dev.jvisor.shim.proto.task.StartRequest;
 import dev.jvisor.shim.proto.task.StateRequest;
 import dev.jvisor.shim.proto.task.Status;
+import dev.jvisor.shim.proto.task.UpdateTaskRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.proto.task.WaitResponse;
 import dev.jvisor.shim.ttrpc.CallContext;
@@ -274,11 +275,11 @@ class TasksTest {
     CallContext ctx = new CallContext(Map.of(), 0);
     assertThatThrownBy(() -> service.call("State", new byte[] {(byte) 0xff, 1}, ctx))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
-    for (String m : List.of("Checkpoint", "Update", "Bogus")) {
+    for (String m : List.of("Checkpoint", "Bogus")) {
       assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
           .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.UNIMPLEMENTED));
     }
-    for (String m : List.of("Pause", "Resume", "Stats")) {
+    for (String m : List.of("Pause", "Resume", "Stats", "Update")) {
       assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
           .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
     }
@@ -312,6 +313,71 @@ class TasksTest {
     assertThat(m.getMemory().getUsage()).isEqualTo(FakeSandbox.MEMORY_IN_USE);
     assertThat(m.getMemory().getUsageLimit()).isEqualTo(sb.config.memoryBytes());
     tasks.kill(KillRequest.newBuilder().setId("p1").setSignal(9).build());
+  }
+
+  static Any resources(String json) {
+    return Any.newBuilder().setTypeUrl(ResourceUpdate.TYPE_URL).setValue(ByteString.copyFromUtf8(json)).build();
+  }
+
+  void update(String id, String json) {
+    tasks.update(UpdateTaskRequest.newBuilder().setId(id).setResources(resources(json)).build());
+  }
+
+  static Code code(Throwable e) {
+    return ((TtrpcException) e).code();
+  }
+
+  @Test
+  void updateHonoursMemoryAndPidsLimitsWithinWhatTheSentryCanDo() throws Exception {
+    // Created with a 128 MiB limit (guest: 128 + 64 MiB overhead) and pids.limit 100.
+    create("u1", bundle("u1", config("[\"sleep\",\"60\"]", "{}")
+        .replace("\"resources\":{", "\"resources\":{\"pids\":{\"limit\":100},")));
+    tasks.start(StartRequest.newBuilder().setId("u1").build());
+    FakeSandbox sb = sandboxes.get(0);
+    assertThat(sb.config.maxTasks()).as("pids.limit at Create").isEqualTo(100);
+
+    update("u1", "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50},\"cpu\":{\"shares\":512}}");
+    assertThat(sb.memoryLimit()).isEqualTo((64L << 20) + (64L << 20));
+    assertThat(sb.taskLimit()).isEqualTo(50);
+    Metrics m = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("u1").build()).getStats().getValue());
+    assertThat(m.getMemory().getUsageLimit()).isEqualTo(128L << 20);
+    assertThat(m.getPids().getLimit()).isEqualTo(50);
+
+    update("u1", "{\"pids\":{\"limit\":-1}}");
+    assertThat(sb.taskLimit()).as("no limit: the Sentry's own bound").isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+    update("u1", "{\"pids\":{\"limit\":100000}}");
+    assertThat(sb.taskLimit()).as("never above the Sentry's bound").isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+
+    // Growing the guest past its boot size, or below what is in use: refused, nothing changed.
+    assertThatThrownBy(() -> update("u1", "{\"memory\":{\"limit\":1073741824},\"pids\":{\"limit\":7}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("cannot grow");
+    assertThat(sb.memoryLimit()).isEqualTo(128L << 20);
+    assertThat(sb.taskLimit()).isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+    assertThatThrownBy(() -> tasks.update(UpdateTaskRequest.newBuilder().setId("u1")
+        .setResources(Any.newBuilder().setTypeUrl("types.containerd.io/something/Else")).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> update("u1", "{\"memory\":"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.INVALID_ARGUMENT));
+    tasks.kill(KillRequest.newBuilder().setId("u1").setSignal(9).build());
+    tasks.await(WaitRequest.newBuilder().setId("u1").build());
+    assertThatThrownBy(() -> update("u1", "{\"pids\":{\"limit\":5}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void updateOfAContainerSharingItsPodsSentryRefusesItsOwnLimits() throws Exception {
+    String cfg = config("[\"sleep\",\"60\"]", "{\"io.kubernetes.cri.sandbox-id\":\"podU\"}")
+        .replace("\"namespaces\":[{\"type\":\"pid\"}]",
+            "\"namespaces\":[{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}]");
+    create("s1", bundle("s1", cfg));
+    tasks.start(StartRequest.newBuilder().setId("s1").build());
+    assertThatThrownBy(() -> update("s1", "{\"memory\":{\"limit\":67108864}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("pod's Sentry");
+    update("s1", "{\"cpu\":{\"quota\":50000,\"period\":100000}}"); // not applied, logged, as at Create
+    assertThat(sandboxes.get(0).memoryLimit()).isEqualTo(sandboxes.get(0).config.memoryBytes());
+    tasks.kill(KillRequest.newBuilder().setId("s1").setSignal(9).build());
   }
 
   @Test
