@@ -1,6 +1,7 @@
 package dev.jvisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jvisor.cri.CriClient;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Pause/Resume, Stats and the OOM event through a real containerd: {@code ctr task pause/resume/metrics} on a
+ * Pause/Resume, Stats, Update and the OOM event through a real containerd: {@code ctr task pause/resume/metrics} on a
  * container that logs a counter, and a CRI container that exceeds its memory limit (CRI then reports OOMKilled,
  * which it only does on a /tasks/oom event).
  */
@@ -178,6 +179,46 @@ class PauseStatsIT {
       assertThat(counts.get(i)).as("line %d of %s", i, criLog).isEqualTo(counts.get(i - 1) + 1);
     }
     return counts.get(counts.size() - 1);
+  }
+
+  /**
+   * UpdateContainerResources (kubelet's in-place resize) lowering a running container's memory limit: an exec
+   * that then outgrows it is OOM-killed (137) while the container lives on, under runc (its cgroup) and jvisor
+   * (the guest's memory limit) alike. Raising it past the guest's boot size is refused by jvisor only.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {ContainerdShimIT.RUNC, ContainerdShimIT.JVISOR})
+  void aLoweredMemoryLimitOomKillsAnExecThatOutgrowsIt(String handler) throws Exception {
+    ContainerdShimIT.requireFork(handler);
+    Path logs = Files.createDirectories(tmp.resolve("update-" + handler + "-" + UUID.randomUUID()));
+    try (CriClient cri = containerd.cri()) {
+      PodSandboxConfig pod = CriConfigs.pod("update-" + handler, logs, false);
+      String podId = cri.runPodSandbox(pod, handler);
+      try {
+        ContainerConfig base = CriConfigs.container("resized", PrivateContainerd.BUSYBOX_IMAGE,
+            List.of("sleep", "3600"), "resized.log", pod);
+        String cid = cri.createContainer(podId, base.toBuilder().setLinux(base.getLinux().toBuilder().setResources(
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(256L << 20))).build(), pod);
+        cri.startContainer(cid);
+        cri.updateContainerResources(cid, LinuxContainerResources.newBuilder()
+            .setMemoryLimitInBytes(32L << 20).build());
+        ExecSyncResponse hog = cri.execSync(cid, List.of("busybox", "tail", "/dev/zero"), PATIENCE);
+        assertThat(hog.getExitCode()).as("the exec outgrowing the new limit is OOM-killed").isEqualTo(128 + 9);
+        ExecSyncResponse alive = cri.execSync(cid, List.of("echo", "alive"), PATIENCE);
+        assertThat(alive.getStdout().toString(StandardCharsets.UTF_8)).isEqualTo("alive\n");
+        assertThat(cri.containerStatus(cid, false).getStatus().getState())
+            .isEqualTo(ContainerState.CONTAINER_RUNNING);
+        LinuxContainerResources grown = LinuxContainerResources.newBuilder().setMemoryLimitInBytes(1L << 30).build();
+        if (handler.equals(ContainerdShimIT.JVISOR)) {
+          assertThatThrownBy(() -> cri.updateContainerResources(cid, grown))
+              .as("the guest's memory cannot grow past its boot size").hasMessageContaining("cannot grow");
+        } else {
+          cri.updateContainerResources(cid, grown);
+        }
+      } finally {
+        ContainerdShimIT.removePod(cri, podId);
+      }
+    }
   }
 
   @Test
