@@ -233,20 +233,25 @@ public final class Tasks {
     }
     if (c.podSandbox) {
       p.started(null, (int) shimPid);
+      publishStarted(c, p);
     } else {
       if (!p.isInit() && c.init.state() != TaskState.RUNNING) {
         p.exited(126);
         throw TtrpcException.precondition("container " + c.id + " is not running");
       }
-      processes.launch(c, p);
+      processes.launch(c, p, () -> publishStarted(c, p));
     }
+    return StartResponse.newBuilder().setPid(p.pid()).build();
+  }
+
+  /** TaskStart or TaskExecStarted: before the process's waiter exists, so before any TaskExit of it. */
+  private void publishStarted(Container c, TaskProcess p) {
     if (p.isInit()) {
       events.publish(EventPublisher.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid()).build());
     } else {
       events.publish(EventPublisher.TASK_EXEC_STARTED, TaskExecStarted.newBuilder().setContainerId(c.id)
           .setExecId(p.execId).setPid(p.pid()).build());
     }
-    return StartResponse.newBuilder().setPid(p.pid()).build();
   }
 
   StateResponse state(StateRequest r) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A Sentry stand-in for unit tests: processes run nothing; a terminating signal ends them with 128+sig,
- * {@link FakeProcess#exit} ends them with a code. "/bin/missing" fails like a missing command.
+ * {@link FakeProcess#exit} ends them with a code. "/bin/missing" fails like a missing command; "/bin/true" has
+ * ended by the time it is started.
  */
 final class FakeSandbox implements Sandbox {
   final SandboxConfig config;
@@ -34,6 +35,9 @@ final class FakeSandbox implements Sandbox {
     }
     FakeProcess p = new FakeProcess(processes.size() + 1, spec);
     processes.add(p);
+    if (spec.argv().get(0).equals("/bin/true")) {
+      p.exit(0); // ends before start() even returns, as a quick exec can
+    }
     return p;
   }
 

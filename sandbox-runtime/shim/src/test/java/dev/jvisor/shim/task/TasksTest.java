@@ -221,6 +221,44 @@ class TasksTest {
     tasks.kill(KillRequest.newBuilder().setId("a").setSignal(9).build());
   }
 
+  /**
+   * A process that ends at once: its TaskExit must still follow its TaskStart/TaskExecStarted. The publisher
+   * gives a TaskExit every chance to overtake (it holds each start event until an exit came or {@link
+   * #OVERTAKE_CHANCE} passed), so a shim that reports the exit before the start fails here every time.
+   */
+  @Test
+  void aProcessThatEndsAtOnceIsReportedStartedBeforeExited() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch exitSeen = new java.util.concurrent.CountDownLatch(1);
+    EventPublisher racing = (topic, event) -> {
+      if (topic.equals(EventPublisher.TASK_START) || topic.equals(EventPublisher.TASK_EXEC_STARTED)) {
+        try {
+          exitSeen.await(OVERTAKE_CHANCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (topic.equals(EventPublisher.TASK_EXIT)) {
+        exitSeen.countDown();
+      }
+      order.add(topic);
+    };
+    Tasks quick = new Tasks(FakeSandbox::new, racing, () -> { }, System.err);
+    quick.create(CreateTaskRequest.newBuilder().setId("q").setBundle(bundle("q", config("[\"sleep\",\"60\"]",
+        "{}")).toString()).build());
+    quick.start(StartRequest.newBuilder().setId("q").build());
+    quick.exec(ExecProcessRequest.newBuilder().setId("q").setExecId("e").setSpec(Any.newBuilder()
+        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process").setValue(ByteString.copyFromUtf8(
+            "{\"args\":[\"/bin/true\"],\"cwd\":\"/\"}"))).build());
+    quick.start(StartRequest.newBuilder().setId("q").setExecId("e").build());
+    assertThat(quick.await(WaitRequest.newBuilder().setId("q").setExecId("e").build()).getExitStatus()).isZero();
+    assertThat(order).containsSubsequence(EventPublisher.TASK_EXEC_STARTED, EventPublisher.TASK_EXIT);
+    quick.kill(KillRequest.newBuilder().setId("q").setSignal(9).build());
+  }
+
+  /** How long a start event waits for an exit event that could overtake it. */
+  private static final java.time.Duration OVERTAKE_CHANCE = java.time.Duration.ofMillis(500);
+
   @Test
   void aFailedStartReportsTheCommandsExitCode() throws Exception {
     create("c3", bundle("c3", config("[\"/bin/missing\"]", "{}")));
