@@ -71,8 +71,8 @@ final class NativeMemoryCgroup implements AutoCloseable {
 
   /** {@code sh -c script}, run natively inside this cgroup (the shell moves itself in first). */
   Runs.Result run(Path cwd, String script) throws IOException, InterruptedException {
-    return Runs.natively(cwd, "/bin/sh", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + " && exec /bin/sh -c \"$0\"",
-        script);
+    String enter = "echo $$ > " + dir.resolve("cgroup.procs") + " && exec /bin/sh -c \"$0\"";
+    return Runs.natively(cwd, "/bin/sh", "-c", enter, script);
   }
 
   @Override
