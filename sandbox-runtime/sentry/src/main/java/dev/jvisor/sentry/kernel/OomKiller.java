@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * What happens when guest memory runs out. The guest's memory is the container's memory limit, so this is a memory
  * cgroup's OOM under Linux: a process is killed with SIGKILL (its container then exits 137, and the shim publishes
  * {@code /tasks/oom}), the kernel log says "Out of memory: Killed process N (comm) ...", and everything else keeps
- * running. Before this, a fault that found no frame ended in SIGSEGV.
+ * running. Never a SIGSEGV: the access was allowed, only the memory was missing.
  *
  * <p>The victim is the process whose task wanted the frame, as with Linux's {@code vm.oom_kill_allocating_task=1},
  * not the largest process {@code oom_badness} would pick. The allocation fails on that task's own thread, inside a
