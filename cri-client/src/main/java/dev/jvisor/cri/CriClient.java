@@ -7,6 +7,7 @@ import dev.jvisor.cri.v1.CreateContainerRequest;
 import dev.jvisor.cri.v1.ExecSyncRequest;
 import dev.jvisor.cri.v1.ExecSyncResponse;
 import dev.jvisor.cri.v1.ImageServiceGrpc;
+import dev.jvisor.cri.v1.LinuxContainerResources;
 import dev.jvisor.cri.v1.ListContainersRequest;
 import dev.jvisor.cri.v1.ListContainersResponse;
 import dev.jvisor.cri.v1.ListImagesRequest;
@@ -25,6 +26,7 @@ import dev.jvisor.cri.v1.StatusRequest;
 import dev.jvisor.cri.v1.StatusResponse;
 import dev.jvisor.cri.v1.StopContainerRequest;
 import dev.jvisor.cri.v1.StopPodSandboxRequest;
+import dev.jvisor.cri.v1.UpdateContainerResourcesRequest;
 import dev.jvisor.cri.v1.VersionRequest;
 import dev.jvisor.cri.v1.VersionResponse;
 import io.grpc.ManagedChannel;
@@ -145,6 +147,12 @@ public final class CriClient implements AutoCloseable {
 
   public void removeContainer(String containerId) {
     runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build());
+  }
+
+  /** UpdateContainerResources (kubelet's in-place resize): the container's new Linux resources. */
+  public void updateContainerResources(String containerId, LinuxContainerResources resources) {
+    runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(containerId)
+        .setLinux(resources).build());
   }
 
   public ListContainersResponse listContainers() {

@@ -55,16 +55,67 @@ public interface Sandbox extends AutoCloseable {
     throw new SandboxException("this sandbox cannot be frozen", 125);
   }
 
+  /**
+   * Freezes only the processes started under host root {@code root} (null: the sandbox's own root) and what they
+   * start: one container of a pod whose containers share this sandbox, while the others keep running. Invisible
+   * to the guest like {@link #freeze()}; SIGKILL still ends a frozen process.
+   */
+  default void freeze(java.nio.file.Path root) {
+    throw new SandboxException("this sandbox cannot freeze one container", 125);
+  }
+
+  default void thaw(java.nio.file.Path root) {
+    throw new SandboxException("this sandbox cannot freeze one container", 125);
+  }
+
   /** Host CPU time its processes have used (guest and Sentry time), in nanoseconds; -1 if unknown. */
   default long cpuNanos() {
     return -1;
   }
 
   /**
-   * Calls {@code listener} when the guest runs out of its memory (an allocation finds no free frame: the
-   * faulting process gets a signal, a syscall ENOMEM), at most once per second. It must not block.
+   * Calls {@code listener} when the guest runs out of its memory (an allocation finds no free frame even after the
+   * page cache gave its frames back), at most once per second: Linux's memory.events "oom". It must not block.
    */
   default void onOutOfMemory(Runnable listener) {}
+
+  /**
+   * Calls {@code listener} for each process the OOM killer ends with SIGKILL (the process whose allocation found
+   * no frame; see the kernel's OomKiller): memory.events "oom_kill". It must not block.
+   */
+  default void onOomKill(java.util.function.Consumer<OomKill> listener) {}
+
+  /** Processes the OOM killer has ended so far. */
+  default long oomKills() {
+    return 0;
+  }
+
+  /**
+   * Guest memory that may be in use, in bytes: its size ({@link SandboxConfig#memoryBytes}) unless {@link
+   * #limitMemory} lowered it. Beyond it the OOM killer runs.
+   */
+  default long memoryLimit() {
+    return config().memoryBytes();
+  }
+
+  /**
+   * Changes how much guest memory may be in use (the shim's Update of memory.limit), down or back up to the size
+   * the sandbox booted with: the guest's memory cannot grow. Throws {@link SandboxException} for a limit above that
+   * size or below what is in use (after the page cache gave its frames back), changing nothing.
+   */
+  default void limitMemory(long bytes) {
+    throw new SandboxException("this sandbox's memory limit cannot change", 125);
+  }
+
+  /** Live tasks (threads included, as pids.max counts) beyond which clone fails with EAGAIN. */
+  default int taskLimit() {
+    return config().maxTasks();
+  }
+
+  /** Changes {@link #taskLimit} (the shim's Update of pids.limit); tasks already running stay. */
+  default void limitTasks(int n) {
+    throw new SandboxException("this sandbox's task limit cannot change", 125);
+  }
 
   /** PIDs of the live processes (thread-group leaders) in the sandbox's PID space. */
   java.util.List<Integer> pids();

@@ -31,6 +31,8 @@ public final class Kernel implements ProcView {
   public static final long NO_RETURN = Long.MIN_VALUE;
 
   private final SandboxConfig config;
+  /** Live tasks allowed (pids.max): the config's, unless the host changed it since (the shim's Update). */
+  private volatile int maxTasks;
   private final Platform platform;
   private final HostRoot hostRoot;
   private final Vfs vfs;
@@ -40,9 +42,12 @@ public final class Kernel implements ProcView {
   final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
   private final VcpuScheduler vcpus;
   private final long bootNanos = System.nanoTime();
+  /** What dmesg shows: the boot lines, then the OOM killer's reports. */
+  private final KernelLog kernelLog = new KernelLog(bootNanos);
+  private final OomKiller oomKiller = new OomKiller(this, kernelLog);
   private final Futexes futexes = new Futexes();
   /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
-  /** Pause/Resume of the whole sandbox. */
+  /** Pause/Resume of the whole sandbox, or of one container's mount namespace. */
   private final Freezer freezer = new Freezer();
   /** Host CPU time of tasks that have exited (their threads are gone, so it is summed as they go). */
   private final java.util.concurrent.atomic.LongAdder exitedCpuNanos = new java.util.concurrent.atomic.LongAdder();
@@ -51,11 +56,13 @@ public final class Kernel implements ProcView {
 
   private Kernel(SandboxConfig config, Platform platform, HostRoot hostRoot, SyscallTable syscalls) {
     this.config = config;
+    this.maxTasks = config.maxTasks();
     this.platform = platform;
     this.vcpus = new VcpuScheduler(platform, this);
     this.hostRoot = hostRoot;
     this.syscalls = syscalls;
     this.vfs = mountNamespace(hostRoot);
+    platform.memory().onExhausted(oomKiller::memoryExhausted);
   }
 
   /** A mount namespace over {@code root}: the host directory under an in-memory overlay, /proc and /dev. */
@@ -167,6 +174,15 @@ public final class Kernel implements ProcView {
     freezer.thaw();
   }
 
+  /** Freezes one container of a shared Sentry: the tasks of mount namespace {@code ns}. */
+  void freeze(Vfs ns) {
+    freezer.freeze(ns, tasks.values());
+  }
+
+  void thaw(Vfs ns) {
+    freezer.thaw(ns);
+  }
+
   /**
    * Host CPU time spent by the sandbox's tasks, guest time included (KVM accounts it to the vCPU thread): the
    * exited ones plus the live ones. The fast-path pollers' own spinning is not counted.
@@ -187,8 +203,23 @@ public final class Kernel implements ProcView {
     return futexes;
   }
 
+  /** The kernel message buffer's text (syslog(2), dmesg). */
   public String bootLog() {
-    return BootLog.text();
+    return kernelLog.text();
+  }
+
+  OomKiller oomKiller() {
+    return oomKiller;
+  }
+
+  /** The host root of a mount namespace of this sandbox (its own root, or a pod's further container's). */
+  java.nio.file.Path rootOf(Vfs namespace) {
+    for (Map.Entry<java.nio.file.Path, Vfs> e : namespaces.entrySet()) {
+      if (e.getValue() == namespace) {
+        return e.getKey();
+      }
+    }
+    return config.root().toAbsolutePath().normalize();
   }
 
   public void warn(String message) {
@@ -201,6 +232,18 @@ public final class Kernel implements ProcView {
 
   int liveTasks() {
     return tasks.size();
+  }
+
+  int maxTasks() {
+    return maxTasks;
+  }
+
+  /** New clones and starts beyond {@code n} live tasks fail (EAGAIN); tasks already running stay, as pids.max. */
+  void setMaxTasks(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("task limit must be positive: " + n);
+    }
+    maxTasks = n;
   }
 
   /** Task host threads that have not finished their clean-up; guest memory stays mapped until this is 0. */
@@ -369,7 +412,7 @@ public final class Kernel implements ProcView {
     if (thread && (flags & CloneFlags.SIGHAND) == 0 || (flags & CloneFlags.SIGHAND) != 0 && !vm) {
       throw new ErrnoException(dev.jvisor.host.Errno.EINVAL);
     }
-    if (tasks.size() >= config.maxTasks()) {
+    if (tasks.size() >= maxTasks) {
       throw new ErrnoException(dev.jvisor.host.Errno.EAGAIN);
     }
     dev.jvisor.sentry.mm.MemoryManager mm;

@@ -50,13 +50,59 @@ final class SandboxImpl implements Sandbox {
   public void onOutOfMemory(Runnable listener) {
     java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(
         System.nanoTime() - OOM_REPORT_INTERVAL.toNanos());
-    kernel.platform().memory().onExhausted(() -> {
+    kernel.oomKiller().onExhausted(() -> {
       long now = System.nanoTime();
       long prev = last.get();
       if (now - prev >= OOM_REPORT_INTERVAL.toNanos() && last.compareAndSet(prev, now)) {
         listener.run();
       }
     });
+  }
+
+  @Override
+  public long memoryLimit() {
+    return kernel.platform().memory().limitBytes();
+  }
+
+  @Override
+  public void limitMemory(long bytes) {
+    long size = kernel.config().memoryBytes();
+    if (bytes > size) {
+      throw new SandboxException("guest memory cannot grow: limit " + bytes + " is above its size " + size, 125);
+    }
+    if (bytes < MIN_MEMORY_LIMIT) {
+      throw new SandboxException("memory limit " + bytes + " is below the minimum " + MIN_MEMORY_LIMIT, 125);
+    }
+    if (!kernel.platform().memory().limit(bytes)) {
+      throw new SandboxException("memory limit " + bytes + " is below the " + guestMemoryInUse()
+          + " bytes in use", 125);
+    }
+  }
+
+  /** As SandboxConfig's floor on guest memory: less cannot even hold a shell. */
+  private static final long MIN_MEMORY_LIMIT = 16L << 20;
+
+  @Override
+  public int taskLimit() {
+    return kernel.maxTasks();
+  }
+
+  @Override
+  public void limitTasks(int n) {
+    if (n < 1) {
+      throw new SandboxException("task limit must be positive, got " + n, 125);
+    }
+    kernel.setMaxTasks(n);
+  }
+
+  @Override
+  public void onOomKill(java.util.function.Consumer<dev.jvisor.sentry.OomKill> listener) {
+    kernel.oomKiller().onKill(listener);
+  }
+
+  @Override
+  public long oomKills() {
+    return kernel.oomKiller().kills();
   }
 
   @Override
@@ -70,6 +116,27 @@ final class SandboxImpl implements Sandbox {
   @Override
   public void thaw() {
     kernel.thaw();
+  }
+
+  @Override
+  public void freeze(java.nio.file.Path root) {
+    if (closed) {
+      throw new SandboxException("sandbox is closed", 125);
+    }
+    kernel.freeze(namespaceOf(root));
+  }
+
+  @Override
+  public void thaw(java.nio.file.Path root) {
+    kernel.thaw(namespaceOf(root));
+  }
+
+  private Vfs namespaceOf(java.nio.file.Path root) {
+    try {
+      return root == null ? kernel.vfs() : kernel.mountNamespace(root);
+    } catch (ErrnoException e) {
+      throw new SandboxException("container root " + root + ": " + describe(e.errno()), 125);
+    }
   }
 
   @Override
@@ -117,8 +184,8 @@ final class SandboxImpl implements Sandbox {
     if (closed) {
       throw new SandboxException("sandbox is closed", 125);
     }
-    if (kernel.liveTasks() >= kernel.config().maxTasks()) {
-      throw new SandboxException("task limit reached (" + kernel.config().maxTasks() + ")", 126);
+    if (kernel.liveTasks() >= kernel.maxTasks()) {
+      throw new SandboxException("task limit reached (" + kernel.maxTasks() + ")", 126);
     }
     Vfs vfs;
     try {
@@ -146,6 +213,9 @@ final class SandboxImpl implements Sandbox {
       throw new SandboxException(cmd + ": " + describe(e.errno()), e.errno() == Errno.ENOENT ? 127 : 126);
     } catch (LoaderException e) {
       throw new SandboxException(cmd + ": " + e.getMessage(), e.errno() == Errno.ENOENT ? 127 : 126);
+    } catch (dev.jvisor.sentry.mm.OutOfGuestMemoryException e) {
+      // On this host thread no process is to blame (the OOM killer ends only guest tasks): the start fails.
+      throw new SandboxException(cmd + ": " + e.getMessage(), 126);
     }
     FdTable fds = new FdTable();
     try {

@@ -3,7 +3,9 @@ package dev.jvisor.sentry.kernel;
 import static dev.jvisor.host.Kvm.*;
 
 import dev.jvisor.sentry.arch.X86;
+import dev.jvisor.sentry.mm.FaultResult;
 import dev.jvisor.sentry.mm.MemoryManager;
+import dev.jvisor.sentry.mm.OutOfGuestMemoryException;
 import dev.jvisor.sentry.platform.ExitKind;
 import dev.jvisor.sentry.platform.Vcpu;
 import dev.jvisor.sentry.vfs.FdTable;
@@ -320,6 +322,9 @@ public final class Task {
         exitGroup(ExitStatus.killed(killSignal));
       }
       loop();
+    } catch (OutOfGuestMemoryException e) {
+      // No frame for a page table or platform structure: the OOM killer has chosen this process already.
+      exitGroup(ExitStatus.killed(Signals.SIGKILL));
     } catch (RuntimeException | Error e) {
       kernel.warn("task " + tid + " crashed in the Sentry: " + e);
       if (kernel.config().debug()) {
@@ -461,7 +466,14 @@ public final class Task {
 
   private void handleFault() {
     int vector = vcpu().faultVector();
-    if (vector == X86.VEC_PF && mm.handleFault(vcpu().faultAddress(), vcpu().faultErrorCode())) {
+    FaultResult result = vector == X86.VEC_PF ? mm.fault(vcpu().faultAddress(), vcpu().faultErrorCode())
+        : FaultResult.SIGSEGV;
+    if (result == FaultResult.OOM) {
+      // The OOM killer chose this process when the frame could not be had (OomKiller): SIGKILL, never SIGSEGV.
+      exitGroup(ExitStatus.killed(Signals.SIGKILL));
+      return;
+    }
+    if (result == FaultResult.MAPPED) {
       if (signalPending()) {
         // A signal that arrived while the guest was in the exception stub waited for this exit.
         long[] ctx = registers();

@@ -131,10 +131,16 @@ public final class MemoryManager {
     // Shared anonymous memory is populated at once so that every page has its frame before a fork shares it.
     if (prot != 0 && (len <= EAGER_LIMIT || (flags & MAP_POPULATE) != 0 || shared)) {
       for (long va = start; va < start + len; va += PAGE_SIZE) {
-        if (!populate(vma, va)) {
-          unmapRange(start, start + len);
-          return -Errno.ENOMEM;
+        if (populate(vma, va)) {
+          continue;
         }
+        if (!shared) {
+          // Populating private memory early only saves faults: the rest faults in on first touch, as Linux's mmap
+          // never fails for want of frames (a touch that finds none is the OOM killer's business).
+          break;
+        }
+        unmapRange(start, start + len);
+        return -Errno.ENOMEM;
       }
     }
     return start;
@@ -159,8 +165,19 @@ public final class MemoryManager {
     return gapEnd - len >= MMAP_MIN ? gapEnd - len : -1;
   }
 
-  /** Maps one page of {@code vma} at {@code va} with a fresh frame; false when guest memory is exhausted. */
+  /**
+   * Maps one page of {@code vma} at {@code va} with a fresh frame; false when guest memory is exhausted (for the
+   * page or for a page table on the way to it).
+   */
   private boolean populate(Vma vma, long va) {
+    try {
+      return populatePage(vma, va);
+    } catch (OutOfGuestMemoryException e) {
+      return false; // populatePage gave its frame back
+    }
+  }
+
+  private boolean populatePage(Vma vma, long va) {
     if ((pageTable.lookup(va) & PTE_ADDR_MASK) != 0) {
       return true; // present, or parked behind PROT_NONE
     }
@@ -169,7 +186,7 @@ public final class MemoryManager {
     if (key != null) {
       long cached = memory.pageCache().lookup(key, offset);
       if (cached >= 0) {
-        pageTable.map(va, cached | pteBits(vma.prot, true));
+        mapOrRelease(va, cached, pteBits(vma.prot, true));
         return true;
       }
     }
@@ -183,11 +200,21 @@ public final class MemoryManager {
     if (key != null) {
       // Shared with the cache (and every other process mapping the page): copy-on-write from the first map.
       frame = memory.pageCache().insert(key, offset, frame);
-      pageTable.map(va, frame | pteBits(vma.prot, true));
+      mapOrRelease(va, frame, pteBits(vma.prot, true));
       return true;
     }
-    pageTable.map(va, frame | pteBits(vma.prot));
+    mapOrRelease(va, frame, pteBits(vma.prot));
     return true;
+  }
+
+  /** Maps {@code frame} at {@code va}; if no page table can be had for it, drops the caller's reference first. */
+  private void mapOrRelease(long va, long frame, long bits) {
+    try {
+      pageTable.map(va, frame | bits);
+    } catch (OutOfGuestMemoryException e) {
+      memory.freeFrame(frame);
+      throw e;
+    }
   }
 
   private static long pteBits(int prot) {
@@ -455,28 +482,29 @@ public final class MemoryManager {
 
   /**
    * Resolves a user page fault: maps the page (and {@link #FAULT_AROUND} neighbours) when the access is allowed.
-   * Returns false for a genuine SIGSEGV.
+   * {@link FaultResult#SIGSEGV} for an access the VMAs do not allow, {@link FaultResult#OOM} for an allowed one
+   * that found no frame.
    */
-  public synchronized boolean handleFault(long addr, long errorCode) {
+  public synchronized FaultResult fault(long addr, long errorCode) {
     if (!X86.isUserAddress(addr) || addr >= platform.userLimit()) {
-      return false;
+      return FaultResult.SIGSEGV;
     }
     long va = addr & PAGE_MASK;
     Vma v = vmaFor(va);
     if (v == null) {
-      return false;
+      return FaultResult.SIGSEGV;
     }
     boolean write = (errorCode & X86.PF_WRITE) != 0;
     boolean exec = (errorCode & X86.PF_INSTR) != 0;
     if (v.prot == 0 || (write && (v.prot & Vma.PROT_WRITE) == 0) || (exec && (v.prot & Vma.PROT_EXEC) == 0)) {
-      return false;
+      return FaultResult.SIGSEGV;
     }
     long pte = pageTable.lookup(va);
     if ((pte & PTE_P) != 0) {
       if (write && (pte & PTE_COW) != 0) {
-        return breakCow(va, pte, v.prot);
+        return breakCow(va, pte, v.prot) ? FaultResult.MAPPED : FaultResult.OOM;
       }
-      return true; // another path mapped it meanwhile: just retry
+      return FaultResult.MAPPED; // another path mapped it meanwhile: just retry
     }
     // Cached file pages cost only a PTE each to map, and every fault avoided is a VM exit: map more of them.
     int around = v.file != null && !v.shared && v.file.pageCacheKey() != null ? FILE_FAULT_AROUND : FAULT_AROUND;
@@ -484,10 +512,10 @@ public final class MemoryManager {
     long to = Math.min(v.end, from + around * PAGE_SIZE);
     for (long p = from; p < to; p += PAGE_SIZE) {
       if (!populate(v, p)) {
-        return p > va;
+        return p > va ? FaultResult.MAPPED : FaultResult.OOM; // the neighbours were only a bonus
       }
     }
-    return true;
+    return FaultResult.MAPPED;
   }
 
   /** Gives this address space its own writable copy of a copy-on-write page (the frame itself if unshared). */
@@ -532,7 +560,7 @@ public final class MemoryManager {
       if (v == null || (write && (v.prot & Vma.PROT_WRITE) == 0) || (!write && (v.prot & Vma.PROT_READ) == 0)) {
         return -1;
       }
-      if (!handleFault(va, write ? X86.PF_WRITE : 0)) {
+      if (fault(va, write ? X86.PF_WRITE : 0) != FaultResult.MAPPED) {
         return -1;
       }
       pte = pageTable.lookup(page);
@@ -697,7 +725,12 @@ public final class MemoryManager {
    * child's page tables).
    */
   public synchronized MemoryManager fork() {
-    MemoryManager child = new MemoryManager(platform);
+    MemoryManager child;
+    try {
+      child = new MemoryManager(platform);
+    } catch (OutOfGuestMemoryException e) {
+      return null;
+    }
     child.mmapTop = mmapTop;
     child.brkStart = brkStart;
     child.brk = brk;
@@ -721,7 +754,7 @@ public final class MemoryManager {
           memory.retain(frame);
         });
       }
-    } catch (OutOfMemoryError e) {
+    } catch (OutOfGuestMemoryException e) {
       child.destroy();
       return null;
     } finally {
@@ -748,6 +781,37 @@ public final class MemoryManager {
 
   public synchronized long currentBrk() {
     return brk;
+  }
+
+  /** Bytes of address space mapped (Linux's total-vm). */
+  public synchronized long virtualBytes() {
+    long n = 0;
+    for (Vma v : vmas.values()) {
+      n += v.end - v.start;
+    }
+    return n;
+  }
+
+  /**
+   * Resident pages by what backs them, as the OOM killer reports them: {anon, file, shmem} (private anonymous,
+   * file mappings, shared anonymous).
+   */
+  public synchronized long[] residentPagesByKind() {
+    long[] n = new long[3];
+    for (Vma v : vmas.values()) {
+      int kind = v.file != null ? 1 : v.shared ? 2 : 0;
+      pageTable.forEachFrame(v.start, v.end, (va, slot, pte) -> {
+        if ((pte & PTE_P) != 0) {
+          n[kind]++;
+        }
+      });
+    }
+    return n;
+  }
+
+  /** Page-table pages of this address space. */
+  public int pageTablePages() {
+    return pageTable.tablePages();
   }
 
   /** Resident pages (for /proc and getrusage). */

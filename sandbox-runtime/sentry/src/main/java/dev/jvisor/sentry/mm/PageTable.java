@@ -29,7 +29,7 @@ public final class PageTable {
     this.memory = memory;
     long r = memory.allocateFrame();
     if (r < 0) {
-      throw new OutOfMemoryError("guest memory exhausted (page-table root)");
+      throw new OutOfGuestMemoryException("page-table root");
     }
     this.root = r;
   }
@@ -59,7 +59,7 @@ public final class PageTable {
         }
         long t = memory.allocateFrame();
         if (t < 0) {
-          throw new OutOfMemoryError("guest memory exhausted (page tables)");
+          throw new OutOfGuestMemoryException("page tables");
         }
         tablePages++;
         memory.putLong(slot, t | INTERMEDIATE);

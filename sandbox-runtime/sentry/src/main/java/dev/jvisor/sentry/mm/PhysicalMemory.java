@@ -28,6 +28,8 @@ public final class PhysicalMemory implements AutoCloseable {
   private final int frames;
   private int nextHint;
   private int inUse;
+  /** At most this many frames may be in use (the memory limit, lowered by {@link #limit}); guarded by this. */
+  private int allowed;
   private final PageCache pageCache;
 
   public PhysicalMemory(long size) {
@@ -50,6 +52,7 @@ public final class PhysicalMemory implements AutoCloseable {
     refs = new int[frames];
     used.set(0, (int) (RESERVED_BYTES / X86.PAGE_SIZE));
     nextHint = (int) (RESERVED_BYTES / X86.PAGE_SIZE);
+    allowed = frames - (int) (RESERVED_BYTES / X86.PAGE_SIZE);
     pageCache = new PageCache(this, (int) Math.min(frames / 8, MAX_CACHED_FRAMES));
   }
 
@@ -73,6 +76,39 @@ public final class PhysicalMemory implements AutoCloseable {
     return memfd;
   }
 
+  /**
+   * Caps the guest memory that may be in use at {@code bytes} (the reserved low area included, as in {@link
+   * #size}), like writing a memory cgroup's limit: at most the size the memory was made with (the guest's memory
+   * cannot grow), and not below what is in use once the page cache gave back what it could (cgroup v1's EBUSY).
+   * Returns false, changing nothing, in the latter case.
+   */
+  public boolean limit(long bytes) {
+    if (bytes > size || bytes <= RESERVED_BYTES) {
+      throw new IllegalArgumentException("memory limit " + bytes + " is not within (" + RESERVED_BYTES + ", "
+          + size + "]");
+    }
+    int cap = (int) ((bytes - RESERVED_BYTES) / X86.PAGE_SIZE);
+    synchronized (this) {
+      if (inUse <= cap) {
+        allowed = cap;
+        return true;
+      }
+    }
+    pageCache.shrink(); // not under this lock: the cache locks itself first (see PageCache)
+    synchronized (this) {
+      if (inUse <= cap) {
+        allowed = cap;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** The memory limit in bytes: {@link #size} unless {@link #limit} lowered it. */
+  public synchronized long limitBytes() {
+    return RESERVED_BYTES + (long) allowed * X86.PAGE_SIZE;
+  }
+
   /** Frames currently allocated (excluding the reserved low area), the page cache's reclaimable ones included. */
   public synchronized int framesInUse() {
     return inUse;
@@ -81,6 +117,10 @@ public final class PhysicalMemory implements AutoCloseable {
   /** Told each time an allocation finds no free frame, even after the page cache gave back what it could. */
   private volatile Runnable onExhausted = () -> { };
 
+  /**
+   * Sets what runs when an allocation fails for good. It runs on the allocating thread, before -1 is returned, so
+   * the kernel knows which task wanted the frame (its OOM killer ends that task's process); it must not allocate.
+   */
   public void onExhausted(Runnable listener) {
     onExhausted = listener;
   }
@@ -101,6 +141,9 @@ public final class PhysicalMemory implements AutoCloseable {
   }
 
   private synchronized long tryAllocateFrame() {
+    if (inUse >= allowed) {
+      return -1;
+    }
     int f = used.nextClearBit(nextHint);
     if (f >= frames) {
       f = used.nextClearBit((int) (RESERVED_BYTES / X86.PAGE_SIZE));

@@ -41,7 +41,8 @@ final class InfoSyscalls {
       k.kernel().setHostname(new String(b2, StandardCharsets.UTF_8));
       return 0;
     });
-    t.partial("syslog", "dpd", "Reads jvisor's own boot log; clearing and console controls are accepted.",
+    t.partial("syslog", "dpd", "Reads the sandbox's kernel log (jvisor's boot lines, then OOM kills); clearing and "
+        + "console controls are accepted.",
         InfoSyscalls::syslog);
     t.partial("sysinfo", "p", "Memory figures are the sandbox's guest memory.", (k, buf, a, b, c, d, e) -> {
       ByteBuffer s = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);

@@ -36,7 +36,7 @@ class SyscallTableTest {
   @Test
   void bootLogStartsWithOurLineAndEndsReady() {
     String log = BootLog.text();
-    assertThat(log.lines().findFirst()).hasValue("[    0.000000] Starting jvisor...");
+    assertThat(log.lines().findFirst()).hasValue("<6>[    0.000000] Starting jvisor...");
     assertThat(log.strip()).endsWith("Ready!");
   }
 }

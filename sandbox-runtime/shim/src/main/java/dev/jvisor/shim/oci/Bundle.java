@@ -67,6 +67,19 @@ public record Bundle(Path dir, Spec spec) {
     }
   }
 
+  /** Parses the linux.resources of an Update (the JSON inside UpdateTaskRequest.resources). */
+  public static Spec.Resources parseResources(byte[] json) throws BundleException {
+    try {
+      Spec.Resources r = JSON.readValue(json, Spec.Resources.class);
+      if (r == null) {
+        throw new BundleException("resources are empty (null)");
+      }
+      return r;
+    } catch (IOException e) {
+      throw new BundleException("resources are not valid JSON for OCI linux.resources: " + e.getMessage(), e);
+    }
+  }
+
   /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
   public static Spec.Process parseProcess(byte[] json) throws BundleException {
     try {

@@ -1,6 +1,7 @@
 package dev.jvisor.shim.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.shim.oci.Bundle.BundleException;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,15 +59,45 @@ public final class SpecCheck {
       if (l.resources != null) {
         Spec.Resources r = l.resources;
         unknown(out, "linux.resources.", r);
-        for (Map.Entry<String, JsonNode> e : Map.of("cpu", nz(r.cpu), "pids", nz(r.pids), "blockIO",
-            nz(r.blockIO), "hugepageLimits", nz(r.hugepageLimits)).entrySet()) {
-          if (!e.getValue().isMissingNode() && !e.getValue().isEmpty()) {
-            out.add("linux.resources." + e.getKey() + ": not applied");
-          }
-        }
+        out.addAll(resourcesNotApplied(r));
       }
     }
     return out;
+  }
+
+  /**
+   * What of linux.resources the Sentry does not apply: everything but memory.limit (the guest's memory) and
+   * pids.limit (its task limit). Used at Create and Update.
+   */
+  public static List<String> resourcesNotApplied(Spec.Resources r) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : Map.of("cpu", nz(r.cpu), "blockIO", nz(r.blockIO), "hugepageLimits",
+        nz(r.hugepageLimits), "network", nz(r.network), "rdma", nz(r.rdma)).entrySet()) {
+      if (!e.getValue().isMissingNode() && !e.getValue().isEmpty()) {
+        out.add("linux.resources." + e.getKey() + ": not applied");
+      }
+    }
+    if (r.unified != null && !r.unified.isEmpty()) {
+      out.add("linux.resources.unified: not applied");
+    }
+    return out;
+  }
+
+  /** linux.resources.pids.limit when positive (0 and -1 mean no limit), else empty. */
+  public static java.util.OptionalLong pidsLimit(Spec.Resources r) {
+    JsonNode limit = r == null ? null : nz(r.pids).path("limit");
+    if (limit == null || !limit.canConvertToLong() || limit.asLong() <= 0) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(limit.asLong());
+  }
+
+  /**
+   * The Sentry's task limit for a container: its pids.limit, but never above the Sentry's own bound on tasks
+   * (each is a host thread), which also applies without a pids limit.
+   */
+  public static int maxTasks(Spec.Resources r) {
+    return (int) Math.min(pidsLimit(r).orElse(SandboxConfig.DEFAULT_MAX_TASKS), SandboxConfig.DEFAULT_MAX_TASKS);
   }
 
   private static JsonNode nz(JsonNode n) {

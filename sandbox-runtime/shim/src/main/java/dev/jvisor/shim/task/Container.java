@@ -30,10 +30,10 @@ final class Container {
   /** The pod whose shared Sentry this container uses, or null when the sandbox is its own. */
   final String sharedPod;
   private final Map<String, TaskProcess> execs = new ConcurrentHashMap<>();
-  /** Pause froze the sandbox; State reports a running init as PAUSED. Guarded by this. */
+  /** Pause froze its processes; State reports a running init as PAUSED. Guarded by this. */
   private boolean paused;
-  /** Out-of-memory episodes the Sentry reported (Stats' memory_events.oom). */
-  final java.util.concurrent.atomic.AtomicLong ooms = new java.util.concurrent.atomic.AtomicLong();
+  /** Its processes the Sentry's OOM killer ended (Stats' memory_events.oom_kill). */
+  final java.util.concurrent.atomic.AtomicLong oomKills = new java.util.concurrent.atomic.AtomicLong();
 
   synchronized boolean paused() {
     return paused;

@@ -43,9 +43,13 @@ final class Processes {
     inheritedStdio = true;
   }
 
-  void launch(Container c, TaskProcess p) {
+  /**
+   * Starts {@code p}; {@code started} runs once it runs and before its exit can be reported (it publishes
+   * TaskStart/TaskExecStarted: containerd must get those before the process's TaskExit, however quickly it ends).
+   */
+  void launch(Container c, TaskProcess p, Runnable started) {
     if (p.io.terminal()) {
-      launchOnTerminal(c, p);
+      launchOnTerminal(c, p, started);
       return;
     }
     int in = -1;
@@ -68,6 +72,7 @@ final class Processes {
       Fifos.close(in, out, err);
     }
     p.started(sp, sp.pid());
+    started.run();
     startWaiter(c, p, sp, null);
   }
 
@@ -75,7 +80,7 @@ final class Processes {
    * terminal=true: the process gets a Sentry pseudo-terminal (of process.consoleSize, else 0x0 as runc's until the
    * first ResizePty) and leads a session on it; the shim copies the fifos to and from it.
    */
-  private void launchOnTerminal(Container c, TaskProcess p) {
+  private void launchOnTerminal(Container c, TaskProcess p, Runnable started) {
     Spec.ConsoleSize size = p.spec.consoleSize;
     Terminal term = null;
     int in = -1;
@@ -104,6 +109,7 @@ final class Processes {
     TerminalIo io = new TerminalIo(term, in, out, c.id + (p.isInit() ? "" : "-" + p.execId));
     p.attachTerminal(io);
     p.started(sp, sp.pid());
+    started.run();
     startWaiter(c, p, sp, io);
   }
 

@@ -44,7 +44,7 @@ final class Settings {
     }
     return new SandboxConfig(root, readonlyRoot, spec.hostname,
         SpecCheck.memoryBytes(spec, c.memoryOverhead(), c.defaultMemory()), c.kernelRelease(), c.debug(),
-        c.strace(), SandboxConfig.DEFAULT_MAX_TASKS, sentryLog);
+        c.strace(), SpecCheck.maxTasks(spec.linux == null ? null : spec.linux.resources), sentryLog);
   }
 
   /** runtimeoptions.v1.Options from CRI: the first Create that carries them configures this shim. */

@@ -20,6 +20,7 @@ import dev.jvisor.shim.proto.task.ShutdownRequest;
 import dev.jvisor.shim.proto.task.StartRequest;
 import dev.jvisor.shim.proto.task.StateRequest;
 import dev.jvisor.shim.proto.task.StatsRequest;
+import dev.jvisor.shim.proto.task.UpdateTaskRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.ttrpc.CallContext;
 import dev.jvisor.shim.ttrpc.Code;
@@ -33,13 +34,13 @@ import java.util.logging.Logger;
 
 /**
  * {@code containerd.task.v2.Task} over ttrpc: decodes each request, hands it to {@link Tasks}, encodes the answer.
- * Methods jvisor cannot honour yet (Checkpoint, Update) answer Unimplemented, never a fake.
+ * Methods jvisor cannot honour yet (Checkpoint) answer Unimplemented, never a fake.
  */
 public final class TaskService implements TtrpcService {
   public static final String NAME = "containerd.task.v2.Task";
   /** containerd 2.x speaks v3 with identical messages. */
   public static final String NAME_V3 = "containerd.task.v3.Task";
-  static final Set<String> UNIMPLEMENTED = Set.of("Checkpoint", "Update");
+  static final Set<String> UNIMPLEMENTED = Set.of("Checkpoint");
   private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
 
   @FunctionalInterface
@@ -68,6 +69,7 @@ public final class TaskService implements TtrpcService {
     methods.put("Pause", p -> tasks.pause(PauseRequest.parseFrom(p)));
     methods.put("Resume", p -> tasks.resume(ResumeRequest.parseFrom(p)));
     methods.put("Stats", p -> tasks.stats(StatsRequest.parseFrom(p)));
+    methods.put("Update", p -> tasks.update(UpdateTaskRequest.parseFrom(p)));
     methods.put("Shutdown", p -> tasks.shutdown(ShutdownRequest.parseFrom(p)));
   }
 

@@ -51,6 +51,7 @@ import dev.jvisor.shim.proto.task.StateResponse;
 import dev.jvisor.shim.proto.task.StatsRequest;
 import dev.jvisor.shim.proto.task.StatsResponse;
 import dev.jvisor.shim.proto.task.Status;
+import dev.jvisor.shim.proto.task.UpdateTaskRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.proto.task.WaitResponse;
 import dev.jvisor.shim.ttrpc.Code;
@@ -199,17 +200,30 @@ public final class Tasks {
     TaskProcess init = new TaskProcess(id, "", bundle.spec().process, io);
     Container created = new Container(id, bundle, pause, init, sandbox, mounted, containerRoot, sharedPod);
     containers.put(id, created);
-    if (sandbox != null && sharedPod == null) {
-      sandbox.onOutOfMemory(() -> {
-        created.ooms.incrementAndGet();
-        events.publish(EventPublisher.TASK_OOM, TaskOOM.newBuilder().setContainerId(id).build());
-      });
+    if (sandbox != null) {
+      sandbox.onOomKill(kill -> oomKilled(created, kill));
     }
     events.publish(EventPublisher.TASK_CREATE, TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
         .addAllRootfs(r.getRootfsList()).setIo(TaskIO.newBuilder().setStdin(io.stdin()).setStdout(io.stdout())
             .setStderr(io.stderr()).setTerminal(io.terminal())).setPid(pause ? (int) shimPid : 0).build());
     LOG.info("created " + (pause ? "pod sandbox " : "container ") + id);
     return CreateTaskResponse.newBuilder().setPid(pause ? (int) shimPid : 0).build();
+  }
+
+  /**
+   * The Sentry's OOM killer ended a process with SIGKILL: if it was this container's (in a shared pod Sentry, one
+   * started under its root), count it and send {@code /tasks/oom}, as runc's shim does when its cgroup's
+   * memory.events oom_kill grows; CRI then reports the container OOMKilled.
+   */
+  private void oomKilled(Container c, dev.jvisor.sentry.OomKill kill) {
+    if (c.sharedPod != null && !kill.root().equals(c.root.toAbsolutePath().normalize())) {
+      return; // a neighbour's process
+    }
+    if (containers.get(c.id) != c) {
+      return; // deleted: a shared Sentry outlives its containers' listeners
+    }
+    c.oomKills.incrementAndGet();
+    events.publish(EventPublisher.TASK_OOM, TaskOOM.newBuilder().setContainerId(c.id).build());
   }
 
   StartResponse start(StartRequest r) {
@@ -220,20 +234,25 @@ public final class Tasks {
     }
     if (c.podSandbox) {
       p.started(null, (int) shimPid);
+      publishStarted(c, p);
     } else {
       if (!p.isInit() && c.init.state() != TaskState.RUNNING) {
         p.exited(126);
         throw TtrpcException.precondition("container " + c.id + " is not running");
       }
-      processes.launch(c, p);
+      processes.launch(c, p, () -> publishStarted(c, p));
     }
+    return StartResponse.newBuilder().setPid(p.pid()).build();
+  }
+
+  /** TaskStart or TaskExecStarted: before the process's waiter exists, so before any TaskExit of it. */
+  private void publishStarted(Container c, TaskProcess p) {
     if (p.isInit()) {
       events.publish(EventPublisher.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(p.pid()).build());
     } else {
       events.publish(EventPublisher.TASK_EXEC_STARTED, TaskExecStarted.newBuilder().setContainerId(c.id)
           .setExecId(p.execId).setPid(p.pid()).build());
     }
-    return StartResponse.newBuilder().setPid(p.pid()).build();
   }
 
   StateResponse state(StateRequest r) {
@@ -379,22 +398,23 @@ public final class Tasks {
   }
 
   /**
-   * Freezes the container's Sentry (every task stops before its next instruction in the guest, invisibly). A
-   * container sharing its pod's Sentry cannot be paused alone: that would freeze its neighbours too.
+   * Freezes the container's processes: its own Sentry whole, or in a pod's shared Sentry only the processes under
+   * its root, while its neighbours run on. Every frozen task stops before its next instruction in the guest,
+   * invisibly to the guest (as the cgroup freezer runc uses).
    */
   synchronized Empty pause(PauseRequest r) {
     Container c = get(r.getId());
     if (c.sandbox == null || c.init.state() != TaskState.RUNNING) {
       throw TtrpcException.precondition("container " + c.id + " is not running");
     }
-    if (c.sharedPod != null) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "container " + c.id + " shares its pod's Sentry (shared PID "
-          + "namespace): pausing it alone is not implemented");
-    }
     if (c.paused()) {
       throw TtrpcException.precondition("container " + c.id + " is already paused");
     }
-    c.sandbox.freeze();
+    if (c.sharedPod != null) {
+      c.sandbox.freeze(c.root);
+    } else {
+      c.sandbox.freeze();
+    }
     c.setPaused(true);
     events.publish(EventPublisher.TASK_PAUSED, TaskPaused.newBuilder().setContainerId(c.id).build());
     LOG.info("paused " + c.id);
@@ -406,10 +426,24 @@ public final class Tasks {
     if (!c.paused()) {
       throw TtrpcException.precondition("container " + c.id + " is not paused");
     }
-    c.sandbox.thaw();
+    if (c.sharedPod != null) {
+      c.sandbox.thaw(c.root);
+    } else {
+      c.sandbox.thaw();
+    }
     c.setPaused(false);
     events.publish(EventPublisher.TASK_RESUMED, TaskResumed.newBuilder().setContainerId(c.id).build());
     LOG.info("resumed " + c.id);
+    return empty();
+  }
+
+  /** Task.Update: see {@link ResourceUpdate} for what is honoured. */
+  synchronized Empty update(UpdateTaskRequest r) {
+    Container c = get(r.getId());
+    if (c.init.state() == TaskState.STOPPED) {
+      throw TtrpcException.precondition("container " + c.id + " has stopped");
+    }
+    ResourceUpdate.apply(c, r.getResources(), settings.config().memoryOverhead());
     return empty();
   }
 
@@ -425,11 +459,12 @@ public final class Tasks {
       long cpu = Math.max(0, c.sandbox.cpuNanos());
       long mem = Math.max(0, c.sandbox.guestMemoryInUse());
       m.setPids(PidsStat.newBuilder().setCurrent(c.sandbox.pids().size())
-              .setLimit(c.sandbox.config().maxTasks()))
+              .setLimit(c.sandbox.taskLimit()))
           .setCpu(CPUStat.newBuilder().setUsageUsec(cpu / 1000))
           .setMemory(MemoryStat.newBuilder().setUsage(mem).setAnon(mem)
-              .setUsageLimit(c.sandbox.config().memoryBytes()))
-          .setMemoryEvents(MemoryEvents.newBuilder().setOom(c.ooms.get()).setOomKill(c.ooms.get()));
+              .setUsageLimit(c.sandbox.memoryLimit()))
+          // Every time the Sentry's OOM killer runs it kills: "oom" and "oom_kill" count the same episodes.
+          .setMemoryEvents(MemoryEvents.newBuilder().setOom(c.oomKills.get()).setOomKill(c.oomKills.get()));
     } else {
       m.setPids(PidsStat.newBuilder().setCurrent(c.init.state() == TaskState.RUNNING ? 1 : 0));
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A Sentry stand-in for unit tests: processes run nothing; a terminating signal ends them with 128+sig,
- * {@link FakeProcess#exit} ends them with a code. "/bin/missing" fails like a missing command.
+ * {@link FakeProcess#exit} ends them with a code. "/bin/missing" fails like a missing command; "/bin/true" has
+ * ended by the time it is started.
  */
 final class FakeSandbox implements Sandbox {
   final SandboxConfig config;
@@ -34,6 +35,9 @@ final class FakeSandbox implements Sandbox {
     }
     FakeProcess p = new FakeProcess(processes.size() + 1, spec);
     processes.add(p);
+    if (spec.argv().get(0).equals("/bin/true")) {
+      p.exit(0); // ends before start() even returns, as a quick exec can
+    }
     return p;
   }
 
@@ -58,6 +62,62 @@ final class FakeSandbox implements Sandbox {
   @Override
   public void thaw() {
     frozen = false;
+  }
+
+  /** The roots frozen one container at a time (a pod's shared Sentry). */
+  final java.util.Set<java.nio.file.Path> frozenRoots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void freeze(java.nio.file.Path root) {
+    frozenRoots.add(root);
+  }
+
+  @Override
+  public void thaw(java.nio.file.Path root) {
+    frozenRoots.remove(root);
+  }
+
+  /** The memory and task limits, as the Sentry keeps them: the memory may shrink but never grow past its size. */
+  volatile long memoryLimit;
+  volatile int taskLimit;
+
+  @Override
+  public long memoryLimit() {
+    return memoryLimit == 0 ? config.memoryBytes() : memoryLimit;
+  }
+
+  @Override
+  public void limitMemory(long bytes) {
+    if (bytes > config.memoryBytes()) {
+      throw new SandboxException("guest memory cannot grow", 125);
+    }
+    if (bytes < MEMORY_IN_USE) {
+      throw new SandboxException("below what is in use", 125);
+    }
+    memoryLimit = bytes;
+  }
+
+  @Override
+  public int taskLimit() {
+    return taskLimit == 0 ? config.maxTasks() : taskLimit;
+  }
+
+  @Override
+  public void limitTasks(int n) {
+    taskLimit = n;
+  }
+
+  final List<java.util.function.Consumer<dev.jvisor.sentry.OomKill>> oomListeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onOomKill(java.util.function.Consumer<dev.jvisor.sentry.OomKill> listener) {
+    oomListeners.add(listener);
+  }
+
+  /** As the Sentry's OOM killer: the listeners hear of it, then the process ends with SIGKILL. */
+  void oomKill(FakeProcess p, java.nio.file.Path root) {
+    oomListeners.forEach(l -> l.accept(new dev.jvisor.sentry.OomKill(p.pid, p.spec.argv().get(0), root)));
+    p.exit(128 + 9);
   }
 
   @Override

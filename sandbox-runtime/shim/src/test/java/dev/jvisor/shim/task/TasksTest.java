@@ -9,6 +9,8 @@ import com.google.protobuf.Message;
 import dev.jvisor.sentry.SandboxConfig;
 import dev.jvisor.shim.events.EventPublisher;
 import dev.jvisor.shim.proto.events.TaskExit;
+import dev.jvisor.shim.proto.events.TaskOOM;
+import dev.jvisor.shim.proto.events.TaskPaused;
 import dev.jvisor.shim.proto.runtimeoptions.Options;
 import dev.jvisor.shim.proto.task.ConnectRequest;
 import dev.jvisor.shim.proto.cgroups.Metrics;
@@ -27,6 +29,7 @@ import dev.jvisor.shim.proto.task.ShutdownRequest;
 import dev.jvisor.shim.proto.task.StartRequest;
 import dev.jvisor.shim.proto.task.StateRequest;
 import dev.jvisor.shim.proto.task.Status;
+import dev.jvisor.shim.proto.task.UpdateTaskRequest;
 import dev.jvisor.shim.proto.task.WaitRequest;
 import dev.jvisor.shim.proto.task.WaitResponse;
 import dev.jvisor.shim.ttrpc.CallContext;
@@ -184,6 +187,79 @@ class TasksTest {
   }
 
   @Test
+  void inASharedSentryPauseFreezesOnlyThatContainerAndOomKillsReachTheirOwnContainer() throws Exception {
+    String cfg = config("[\"sleep\",\"60\"]", "{\"io.kubernetes.cri.sandbox-id\":\"podP\"}")
+        .replace("\"namespaces\":[{\"type\":\"pid\"}]",
+            "\"namespaces\":[{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}]");
+    create("a", bundle("a", cfg));
+    create("b", bundle("b", cfg));
+    FakeSandbox pod = sandboxes.get(0);
+    tasks.start(StartRequest.newBuilder().setId("a").build());
+    tasks.start(StartRequest.newBuilder().setId("b").build());
+
+    tasks.pause(PauseRequest.newBuilder().setId("b").build());
+    assertThat(pod.frozenRoots).containsExactly(tmp.resolve("b/rootfs"));
+    assertThat(pod.frozen).as("not the whole Sentry").isFalse();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("b").build()).getStatus()).isEqualTo(Status.PAUSED);
+    assertThat(tasks.state(StateRequest.newBuilder().setId("a").build()).getStatus()).isEqualTo(Status.RUNNING);
+    tasks.resume(ResumeRequest.newBuilder().setId("b").build());
+    assertThat(pod.frozenRoots).isEmpty();
+    assertThat(tasks.state(StateRequest.newBuilder().setId("b").build()).getStatus()).isEqualTo(Status.RUNNING);
+    assertThat(topics).containsSubsequence(EventPublisher.TASK_PAUSED, EventPublisher.TASK_RESUMED);
+    assertThat(((TaskPaused) events.get(topics.indexOf(EventPublisher.TASK_PAUSED))).getContainerId())
+        .isEqualTo("b");
+
+    // The OOM killer ends b's process: /tasks/oom for b only, and its exit is 137.
+    pod.oomKill(pod.processes.get(1), tmp.resolve("b/rootfs"));
+    assertThat(tasks.await(WaitRequest.newBuilder().setId("b").build()).getExitStatus()).isEqualTo(128 + 9);
+    assertThat(events).filteredOn(e -> e instanceof TaskOOM).extracting(e -> ((TaskOOM) e).getContainerId())
+        .containsExactly("b");
+    Metrics a = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("a").build()).getStats().getValue());
+    Metrics b = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("b").build()).getStats().getValue());
+    assertThat(a.getMemoryEvents().getOomKill()).isZero();
+    assertThat(b.getMemoryEvents().getOomKill()).isOne();
+    tasks.kill(KillRequest.newBuilder().setId("a").setSignal(9).build());
+  }
+
+  /**
+   * A process that ends at once: its TaskExit must still follow its TaskStart/TaskExecStarted. The publisher
+   * gives a TaskExit every chance to overtake (it holds each start event until an exit came or {@link
+   * #OVERTAKE_CHANCE} passed), so a shim that reports the exit before the start fails here every time.
+   */
+  @Test
+  void aProcessThatEndsAtOnceIsReportedStartedBeforeExited() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch exitSeen = new java.util.concurrent.CountDownLatch(1);
+    EventPublisher racing = (topic, event) -> {
+      if (topic.equals(EventPublisher.TASK_START) || topic.equals(EventPublisher.TASK_EXEC_STARTED)) {
+        try {
+          exitSeen.await(OVERTAKE_CHANCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (topic.equals(EventPublisher.TASK_EXIT)) {
+        exitSeen.countDown();
+      }
+      order.add(topic);
+    };
+    Tasks quick = new Tasks(FakeSandbox::new, racing, () -> { }, System.err);
+    quick.create(CreateTaskRequest.newBuilder().setId("q").setBundle(bundle("q", config("[\"sleep\",\"60\"]",
+        "{}")).toString()).build());
+    quick.start(StartRequest.newBuilder().setId("q").build());
+    quick.exec(ExecProcessRequest.newBuilder().setId("q").setExecId("e").setSpec(Any.newBuilder()
+        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process").setValue(ByteString.copyFromUtf8(
+            "{\"args\":[\"/bin/true\"],\"cwd\":\"/\"}"))).build());
+    quick.start(StartRequest.newBuilder().setId("q").setExecId("e").build());
+    assertThat(quick.await(WaitRequest.newBuilder().setId("q").setExecId("e").build()).getExitStatus()).isZero();
+    assertThat(order).containsSubsequence(EventPublisher.TASK_EXEC_STARTED, EventPublisher.TASK_EXIT);
+    quick.kill(KillRequest.newBuilder().setId("q").setSignal(9).build());
+  }
+
+  /** How long a start event waits for an exit event that could overtake it. */
+  private static final java.time.Duration OVERTAKE_CHANCE = java.time.Duration.ofMillis(500);
+
+  @Test
   void aFailedStartReportsTheCommandsExitCode() throws Exception {
     create("c3", bundle("c3", config("[\"/bin/missing\"]", "{}")));
     assertThatThrownBy(() -> tasks.start(StartRequest.newBuilder().setId("c3").build()))
@@ -237,11 +313,11 @@ class TasksTest {
     CallContext ctx = new CallContext(Map.of(), 0);
     assertThatThrownBy(() -> service.call("State", new byte[] {(byte) 0xff, 1}, ctx))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
-    for (String m : List.of("Checkpoint", "Update", "Bogus")) {
+    for (String m : List.of("Checkpoint", "Bogus")) {
       assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
           .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.UNIMPLEMENTED));
     }
-    for (String m : List.of("Pause", "Resume", "Stats")) {
+    for (String m : List.of("Pause", "Resume", "Stats", "Update")) {
       assertThatThrownBy(() -> service.call(m, new byte[0], ctx))
           .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
     }
@@ -275,6 +351,71 @@ class TasksTest {
     assertThat(m.getMemory().getUsage()).isEqualTo(FakeSandbox.MEMORY_IN_USE);
     assertThat(m.getMemory().getUsageLimit()).isEqualTo(sb.config.memoryBytes());
     tasks.kill(KillRequest.newBuilder().setId("p1").setSignal(9).build());
+  }
+
+  static Any resources(String json) {
+    return Any.newBuilder().setTypeUrl(ResourceUpdate.TYPE_URL).setValue(ByteString.copyFromUtf8(json)).build();
+  }
+
+  void update(String id, String json) {
+    tasks.update(UpdateTaskRequest.newBuilder().setId(id).setResources(resources(json)).build());
+  }
+
+  static Code code(Throwable e) {
+    return ((TtrpcException) e).code();
+  }
+
+  @Test
+  void updateHonoursMemoryAndPidsLimitsWithinWhatTheSentryCanDo() throws Exception {
+    // Created with a 128 MiB limit (guest: 128 + 64 MiB overhead) and pids.limit 100.
+    create("u1", bundle("u1", config("[\"sleep\",\"60\"]", "{}")
+        .replace("\"resources\":{", "\"resources\":{\"pids\":{\"limit\":100},")));
+    tasks.start(StartRequest.newBuilder().setId("u1").build());
+    FakeSandbox sb = sandboxes.get(0);
+    assertThat(sb.config.maxTasks()).as("pids.limit at Create").isEqualTo(100);
+
+    update("u1", "{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":50},\"cpu\":{\"shares\":512}}");
+    assertThat(sb.memoryLimit()).isEqualTo((64L << 20) + (64L << 20));
+    assertThat(sb.taskLimit()).isEqualTo(50);
+    Metrics m = Metrics.parseFrom(tasks.stats(StatsRequest.newBuilder().setId("u1").build()).getStats().getValue());
+    assertThat(m.getMemory().getUsageLimit()).isEqualTo(128L << 20);
+    assertThat(m.getPids().getLimit()).isEqualTo(50);
+
+    update("u1", "{\"pids\":{\"limit\":-1}}");
+    assertThat(sb.taskLimit()).as("no limit: the Sentry's own bound").isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+    update("u1", "{\"pids\":{\"limit\":100000}}");
+    assertThat(sb.taskLimit()).as("never above the Sentry's bound").isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+
+    // Growing the guest past its boot size, or below what is in use: refused, nothing changed.
+    assertThatThrownBy(() -> update("u1", "{\"memory\":{\"limit\":1073741824},\"pids\":{\"limit\":7}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("cannot grow");
+    assertThat(sb.memoryLimit()).isEqualTo(128L << 20);
+    assertThat(sb.taskLimit()).isEqualTo(SandboxConfig.DEFAULT_MAX_TASKS);
+    assertThatThrownBy(() -> tasks.update(UpdateTaskRequest.newBuilder().setId("u1")
+        .setResources(Any.newBuilder().setTypeUrl("types.containerd.io/something/Else")).build()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> update("u1", "{\"memory\":"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.INVALID_ARGUMENT));
+    tasks.kill(KillRequest.newBuilder().setId("u1").setSignal(9).build());
+    tasks.await(WaitRequest.newBuilder().setId("u1").build());
+    assertThatThrownBy(() -> update("u1", "{\"pids\":{\"limit\":5}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void updateOfAContainerSharingItsPodsSentryRefusesItsOwnLimits() throws Exception {
+    String cfg = config("[\"sleep\",\"60\"]", "{\"io.kubernetes.cri.sandbox-id\":\"podU\"}")
+        .replace("\"namespaces\":[{\"type\":\"pid\"}]",
+            "\"namespaces\":[{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}]");
+    create("s1", bundle("s1", cfg));
+    tasks.start(StartRequest.newBuilder().setId("s1").build());
+    assertThatThrownBy(() -> update("s1", "{\"memory\":{\"limit\":67108864}}"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("pod's Sentry");
+    update("s1", "{\"cpu\":{\"quota\":50000,\"period\":100000}}"); // not applied, logged, as at Create
+    assertThat(sandboxes.get(0).memoryLimit()).isEqualTo(sandboxes.get(0).config.memoryBytes());
+    tasks.kill(KillRequest.newBuilder().setId("s1").setSignal(9).build());
   }
 
   @Test

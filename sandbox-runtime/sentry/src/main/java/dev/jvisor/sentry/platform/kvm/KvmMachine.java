@@ -12,6 +12,7 @@ import dev.jvisor.host.LibC;
 import dev.jvisor.sentry.arch.GuestCode;
 import dev.jvisor.sentry.arch.Segments;
 import dev.jvisor.sentry.arch.X86;
+import dev.jvisor.sentry.mm.OutOfGuestMemoryException;
 import dev.jvisor.sentry.mm.PageTable;
 import dev.jvisor.sentry.mm.PhysicalMemory;
 import dev.jvisor.sentry.platform.Platform;
@@ -96,7 +97,7 @@ public final class KvmMachine implements Platform {
   private long frame() {
     long f = memory.allocateFrame();
     if (f < 0) {
-      throw new OutOfMemoryError("guest memory exhausted");
+      throw new OutOfGuestMemoryException("platform structures");
     }
     return f;
   }
@@ -154,13 +155,18 @@ public final class KvmMachine implements Platform {
   @Override
   public PageTable newPageTable() {
     PageTable pt = new PageTable(memory);
-    pt.shareTopLevel(kernelTemplate, Layout.KERNEL_PML4_INDEX);
-    pt.map(Layout.TRAMPOLINE_VA, trampolineGpa | PTE_P | PTE_U);
-    pt.map(Layout.EXIT_VA, Layout.EXIT_GPA | PTE_P | PTE_W | PTE_U | PTE_NX);
-    if (flavour == Flavour.PVM) {
-      long req = frame();
-      pt.map(Layout.REQUEST_VA, req | PTE_P | PTE_W | PTE_U | PTE_NX);
-      pt.own(req);
+    try {
+      pt.shareTopLevel(kernelTemplate, Layout.KERNEL_PML4_INDEX);
+      pt.map(Layout.TRAMPOLINE_VA, trampolineGpa | PTE_P | PTE_U);
+      pt.map(Layout.EXIT_VA, Layout.EXIT_GPA | PTE_P | PTE_W | PTE_U | PTE_NX);
+      if (flavour == Flavour.PVM) {
+        long req = frame();
+        pt.own(req); // owned before it is mapped, so a failing map below frees it with the tables
+        pt.map(Layout.REQUEST_VA, req | PTE_P | PTE_W | PTE_U | PTE_NX);
+      }
+    } catch (OutOfGuestMemoryException e) {
+      pt.freeUserTables(256); // a full guest must not also leak the half-built address space
+      throw e;
     }
     return pt;
   }
