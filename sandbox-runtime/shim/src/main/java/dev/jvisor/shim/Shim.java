@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -104,12 +105,12 @@ public final class Shim {
     pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
     Process p = pb.start();
     p.getOutputStream().close();
-    // The daemon closes its stdout once it listens: EOF here means ready (or dead).
-    CompletableFuture<byte[]> ready = CompletableFuture.supplyAsync(() -> {
+    // The daemon writes one byte once it listens; EOF instead means it died.
+    CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
       try (InputStream in = p.getInputStream()) {
-        return in.readNBytes(4096);
+        return in.read();
       } catch (IOException e) {
-        return new byte[0];
+        return -1;
       }
     });
     try {
@@ -180,8 +181,14 @@ public final class Shim {
     }
   }
 
-  /** The daemon: binds {@code -socket}, closes stdout to signal readiness, serves until Shutdown. */
+  /** The daemon: binds {@code -socket}, writes one byte to stdout to signal readiness, serves until Shutdown. */
   public static int daemon(ShimArgs a) throws IOException, InterruptedException {
+    // First of all: the pod sandbox's Create comes the moment we listen, and its cold decode, config.json parse
+    // and first event were ~60 ms of every pod's start; the second core does them meanwhile. JNA
+    // (releaseStdout) and leaving the bundle (chdir) wait for that Create to be answered, like the rest of the
+    // warm-up.
+    AtomicReference<Tasks> serving = new AtomicReference<>();
+    WarmUp.inBackground(() -> serving.get() != null && serving.get().containerCount() > 0, Shim::leaveStartBehind);
     ShimLogging.configure(a.debug());
     Path socket = Path.of(a.socket());
     String ttrpc = System.getenv("TTRPC_ADDRESS");
@@ -192,6 +199,7 @@ public final class Shim {
         : new TtrpcEventPublisher(ShimSocket.path(ttrpc), a.namespace());
     CountDownLatch done = new CountDownLatch(1);
     Tasks tasks = new Tasks(Sandbox::create, events, done::countDown, System.err);
+    serving.set(tasks);
     tasks.onConfigured(c -> ShimLogging.addFile(c.logPath(), a.id(), a.debug() || c.debug()));
     TtrpcServer server = new TtrpcServer(List.of(new TaskService(TaskService.NAME, tasks),
         new TaskService(TaskService.NAME_V3, tasks)));
@@ -201,15 +209,12 @@ public final class Shim {
       tasks.closeAll();
       server.close();
     }, "shim-shutdown"));
+    // Ready: one byte on stdout ends start's wait. The rest (the log line, JNA for releaseStdout) comes after,
+    // off the pod's start path.
+    System.out.write('\n');
+    System.out.flush();
     LOG.info("jvisor shim " + a.id() + " serving " + socket + " for namespace " + a.namespace() + ", pid "
         + ProcessHandle.current().pid());
-    releaseStdout();
-    // containerd starts us in the first container's bundle and removes it when that container goes; a process
-    // whose cwd is gone cannot start a JVM (the AOT cache assembler at exit is one) and confuses tools it runs.
-    if (LibC.chdir("/") != 0) {
-      LOG.warning("chdir /: " + Errno.name(LibC.errno()));
-    }
-    WarmUp.inBackground();
     done.await();
     Thread.sleep(EXIT_GRACE.toMillis());
     try {
@@ -223,16 +228,26 @@ public final class Shim {
     return 0;
   }
 
+  /** What start's environment leaves the daemon holding: the readiness pipe on fd 1 and the bundle as cwd. */
+  private static void leaveStartBehind() {
+    releaseStdout();
+    // containerd starts us in the first container's bundle and removes it when that container goes; a process
+    // whose cwd is gone cannot start a JVM (the AOT cache assembler at exit is one) and confuses tools it runs.
+    if (LibC.chdir("/") != 0) {
+      LOG.warning("chdir /: " + Errno.name(LibC.errno()));
+    }
+  }
+
   /**
-   * Signals readiness: the launcher reads our stdout until EOF. /dev/null takes fd 1's place rather than leaving it
-   * closed, because a closed fd 1 is handed to the next open (a guest's file, a socket), and the JVM itself still
-   * prints to fd 1 (an AOT cache it writes at exit, a warning).
+   * Lets go of start's readiness pipe: /dev/null takes fd 1's place. Not a plain close, because a closed fd 1 is
+   * handed to the next open (a guest's file, a socket); and not the pipe left as it is, because once start has
+   * gone the JVM's own prints to fd 1 (the AOT cache assembler's at exit) would meet a pipe without a reader.
    */
   private static void releaseStdout() {
     System.out.flush();
     int devNull = LibC.open("/dev/null", LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
     if (devNull != 1 && (devNull < 0 || LibC.dup3(devNull, 1, 0) < 0)) {
-      System.out.close(); // still ends the launcher's wait; fd 1 is reused as before
+      System.out.close(); // fd 1 may be reused then, but no writer meets a broken pipe
     }
     if (devNull > 1) {
       LibC.close(devNull);

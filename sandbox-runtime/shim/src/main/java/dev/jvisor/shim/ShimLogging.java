@@ -3,30 +3,51 @@ package dev.jvisor.shim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /** The daemon logs through java.util.logging to stderr, which start pointed at containerd's log fifo. */
 final class ShimLogging {
   private ShimLogging() {}
 
   static void configure(boolean debug) {
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "time=\"%1$tFT%1$tT.%1$tLZ\" level=%4$s msg=\"%5$s%6$s\" runtime=io.containerd.jvisor.v1%n");
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    ConsoleHandler h = new ConsoleHandler();
-    h.setFormatter(new SimpleFormatter());
+    Handler h = new StderrHandler();
+    h.setFormatter(new ContainerdLogFormatter());
     Level level = debug ? Level.FINE : Level.INFO;
     h.setLevel(level);
     root.setLevel(level);
     root.addHandler(h);
+  }
+
+  /**
+   * Lines to stderr, each written whole and flushed. Not ConsoleHandler: its constructor builds a SimpleFormatter
+   * (see {@link ContainerdLogFormatter}) even when another formatter replaces it at once.
+   */
+  private static final class StderrHandler extends Handler {
+    @Override
+    public synchronized void publish(LogRecord r) {
+      if (isLoggable(r)) {
+        System.err.print(getFormatter().format(r));
+        System.err.flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      System.err.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
   }
 
   /**
@@ -43,7 +64,7 @@ final class ShimLogging {
         Files.createDirectories(p.getParent());
       }
       FileHandler f = new FileHandler(p.toString(), true);
-      f.setFormatter(new SimpleFormatter());
+      f.setFormatter(new ContainerdLogFormatter());
       f.setLevel(debug ? Level.FINE : Level.INFO);
       Logger root = Logger.getLogger("");
       if (debug) {

@@ -48,6 +48,12 @@ public final class TtrpcEventPublisher implements EventPublisher {
     sender.start();
   }
 
+  /** Builds what the first event needs (the events' file descriptors, ~20 ms when cold) ahead of it. */
+  public static void warmUp() {
+    pack(dev.jvisor.shim.proto.events.TaskCreate.newBuilder().setContainerId("warm-up").build());
+    ForwardRequest.newBuilder().setEnvelope(Envelope.newBuilder().setTopic("/warm-up")).build().toByteArray();
+  }
+
   /** The type URL containerd expects: the bare full message name. */
   static Any pack(Message event) {
     return Any.newBuilder().setTypeUrl(event.getDescriptorForType().getFullName())

@@ -134,4 +134,10 @@ class BundleTest {
     assertThatThrownBy(() -> SpecCheck.validate(empty, "exec")).hasMessageContaining("args is empty");
     assertThatThrownBy(() -> Bundle.parseProcess("[1,2]".getBytes())).isInstanceOf(BundleException.class);
   }
+
+  @Test
+  void theDaemonsWarmUpSpecIsOneTheParserAccepts() {
+    // The warm-up exists to build the deserializers early; a spec the model rejects would build none of them.
+    org.assertj.core.api.Assertions.assertThatCode(Bundle::warmUp).doesNotThrowAnyException();
+  }
 }
