@@ -127,7 +127,7 @@ class ShimBenchIT {
 
   /**
    * Waits until the first pod's daemon has left its class-data cache (AOT cache or AppCDS archive): a finished
-   * training file whose JVM is gone, which the next launcher run moves into place.
+   * training file whose JVM is gone and which ran an app container, which the next launcher run moves into place.
    */
   static long awaitClassDataCache() throws Exception {
     long t0 = System.nanoTime();
@@ -143,7 +143,8 @@ class ShimBenchIT {
     try (var files = Files.list(dir)) {
       return files.anyMatch(f -> {
         String n = f.getFileName().toString();
-        if (!n.startsWith(".containerd-shim-jvisor-v1.") || n.endsWith(".pid") || n.endsWith(".config")) {
+        if (!n.startsWith(".containerd-shim-jvisor-v1.") || n.endsWith(".pid") || n.endsWith(".config")
+            || n.endsWith(".useful")) {
           return false;
         }
         if (!n.contains(".tmp-")) {
@@ -151,7 +152,8 @@ class ShimBenchIT {
         }
         try {
           long owner = Long.parseLong(Files.readString(f.resolveSibling(n + ".pid")).trim());
-          return Files.size(f) > 0 && ProcessHandle.of(owner).map(ph -> !ph.isAlive()).orElse(true);
+          return Files.size(f) > 0 && Files.exists(f.resolveSibling(n + ".useful"))
+              && ProcessHandle.of(owner).map(ph -> !ph.isAlive()).orElse(true);
         } catch (java.io.IOException | NumberFormatException e) {
           return false;
         }

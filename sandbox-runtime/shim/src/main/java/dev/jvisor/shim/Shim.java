@@ -195,8 +195,8 @@ public final class Shim {
     if ((ttrpc == null || ttrpc.isEmpty()) && !a.address().isEmpty()) {
       ttrpc = a.address() + ".ttrpc";
     }
-    EventPublisher events = ttrpc == null || ttrpc.isEmpty() ? TaskService.NO_EVENTS
-        : new TtrpcEventPublisher(ShimSocket.path(ttrpc), a.namespace());
+    EventPublisher events = ClassDataTraining.watch(ttrpc == null || ttrpc.isEmpty() ? TaskService.NO_EVENTS
+        : new TtrpcEventPublisher(ShimSocket.path(ttrpc), a.namespace()));
     CountDownLatch done = new CountDownLatch(1);
     Tasks tasks = new Tasks(Sandbox::create, events, done::countDown, System.err);
     serving.set(tasks);
