@@ -1,12 +1,16 @@
 package dev.jvisor.shim.oci;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,9 +25,14 @@ public record Bundle(Path dir, Spec spec) {
   public static final String CRI_SANDBOX_ID = "io.kubernetes.cri.sandbox-id";
   public static final String RUNC_GROUP = "io.containerd.runc.v2.group";
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+  /** The spec mapper, built on first use: a pod sandbox's Create never needs it (see {@link #read}). */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+  }
+
+  private static final JsonFactory STREAMS = new JsonFactory();
 
   /** Thrown for a bundle that cannot be used; the message says why. */
   public static final class BundleException extends Exception {
@@ -36,7 +45,12 @@ public record Bundle(Path dir, Spec spec) {
     }
   }
 
-  /** Reads {@code dir/config.json}; does not require the root to exist yet (containerd mounts it at Create). */
+  /**
+   * Reads {@code dir/config.json}; does not require the root to exist yet (containerd mounts it at Create). A pod's
+   * pause container (CRI's container type "sandbox") runs nothing, so of its spec only the annotations are kept,
+   * read by a streaming pass that still rejects malformed JSON: building the spec mapper was ~40 ms of every pod's
+   * RunPodSandbox, and the pod's first app container comes later, while the daemon's warm-up builds it.
+   */
   public static Bundle read(Path dir) throws BundleException {
     Path config = dir.resolve("config.json");
     try {
@@ -47,15 +61,57 @@ public record Bundle(Path dir, Spec spec) {
       if (size > MAX_CONFIG_BYTES) {
         throw new BundleException(config + " is " + size + " bytes, more than the " + MAX_CONFIG_BYTES + " allowed");
       }
-      return new Bundle(dir, parse(Files.readAllBytes(config), config.toString()));
+      byte[] json = Files.readAllBytes(config);
+      Map<String, String> annotations = annotations(json, config.toString());
+      if ("sandbox".equals(annotations.get(CRI_CONTAINER_TYPE))) {
+        return new Bundle(dir, Spec.podSandbox(annotations));
+      }
+      return new Bundle(dir, parse(json, config.toString()));
     } catch (IOException e) {
       throw new BundleException("cannot read " + config + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The top-level "annotations" object's string members (others skipped), after checking the whole document;
+   * none when the document is not an object.
+   */
+  static Map<String, String> annotations(byte[] json, String what) throws BundleException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (JsonParser p = STREAMS.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return out; // not a pause container's: the full parse says what is wrong with it
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("annotations") && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+              out.put(key, p.getText());
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new BundleException(what + " is not a valid OCI spec: data after the top-level object");
+      }
+      return out;
+    } catch (JsonProcessingException e) {
+      throw new BundleException(what + " is not a valid OCI spec: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new BundleException("cannot parse " + what + ": " + e.getMessage(), e);
+    }
+  }
+
   static Spec parse(byte[] json, String what) throws BundleException {
     try {
-      Spec spec = JSON.readValue(json, Spec.class);
+      Spec spec = Mapper.JSON.readValue(json, Spec.class);
       if (spec == null) {
         throw new BundleException(what + " is empty (null)");
       }
@@ -82,13 +138,15 @@ public record Bundle(Path dir, Spec spec) {
 
   /** Builds the JSON deserializers a config.json needs (the daemon's warm-up thread; ~40 ms when cold). */
   public static void warmUp() throws BundleException {
-    parse(WARM_UP_SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8), "the warm-up spec");
+    byte[] json = WARM_UP_SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    annotations(json, "the warm-up spec");
+    parse(json, "the warm-up spec");
   }
 
   /** Parses the linux.resources of an Update (the JSON inside UpdateTaskRequest.resources). */
   public static Spec.Resources parseResources(byte[] json) throws BundleException {
     try {
-      Spec.Resources r = JSON.readValue(json, Spec.Resources.class);
+      Spec.Resources r = Mapper.JSON.readValue(json, Spec.Resources.class);
       if (r == null) {
         throw new BundleException("resources are empty (null)");
       }
@@ -101,7 +159,7 @@ public record Bundle(Path dir, Spec spec) {
   /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
   public static Spec.Process parseProcess(byte[] json) throws BundleException {
     try {
-      Spec.Process p = JSON.readValue(json, Spec.Process.class);
+      Spec.Process p = Mapper.JSON.readValue(json, Spec.Process.class);
       if (p == null) {
         throw new BundleException("exec process spec is empty (null)");
       }

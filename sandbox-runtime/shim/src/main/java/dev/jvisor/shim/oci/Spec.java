@@ -24,6 +24,14 @@ public final class Spec extends Extensible {
   /** Hooks run host binaries: jvisor never runs them (kept to warn). */
   public JsonNode hooks;
 
+  /** A pod's pause container: its annotations and an empty process (jvisor runs nothing for it). */
+  static Spec podSandbox(Map<String, String> annotations) {
+    Spec s = new Spec();
+    s.annotations = new LinkedHashMap<>(annotations);
+    s.process = new Process();
+    return s;
+  }
+
   /** The process section of config.json, also the JSON of an exec's spec. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static final class Process extends Extensible {

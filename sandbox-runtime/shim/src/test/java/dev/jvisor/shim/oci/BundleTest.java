@@ -140,4 +140,37 @@ class BundleTest {
     // The warm-up exists to build the deserializers early; a spec the model rejects would build none of them.
     org.assertj.core.api.Assertions.assertThatCode(Bundle::warmUp).doesNotThrowAnyException();
   }
+
+  @Test
+  void aPauseContainerKeepsOnlyItsAnnotationsButMalformedJsonIsStillRefused() throws Exception {
+    Path pause = java.nio.file.Files.createDirectories(tmp.resolve("pause"));
+    // A field of the wrong type elsewhere does not matter: nothing of the pause container's spec is used.
+    java.nio.file.Files.writeString(pause.resolve("config.json"), "{\"process\":{\"args\":\"not-a-list\"},"
+        + "\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\",\"io.kubernetes.cri.sandbox-id\":"
+        + "\"pod-1\",\"n\":{\"nested\":1}},\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}");
+    Bundle b = Bundle.read(pause);
+    org.assertj.core.api.Assertions.assertThat(b.isPodSandbox()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(b.annotations()).containsEntry(Bundle.CRI_SANDBOX_ID, "pod-1")
+        .doesNotContainKey("n");
+    org.assertj.core.api.Assertions.assertThat(b.groupId("x")).isEqualTo("pod-1");
+    org.assertj.core.api.Assertions.assertThat(b.spec().process.args).isEmpty();
+
+    java.nio.file.Files.writeString(pause.resolve("config.json"),
+        "{\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\"},\"process\":{");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bundle.read(pause))
+        .isInstanceOf(Bundle.BundleException.class).hasMessageContaining("not a valid OCI spec");
+    java.nio.file.Files.writeString(pause.resolve("config.json"),
+        "{\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\"}} {}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bundle.read(pause))
+        .isInstanceOf(Bundle.BundleException.class).hasMessageContaining("after the top-level object");
+  }
+
+  @Test
+  void anAppContainersWrongTypesAreStillRefused() throws Exception {
+    Path app = java.nio.file.Files.createDirectories(tmp.resolve("app"));
+    java.nio.file.Files.writeString(app.resolve("config.json"), "{\"process\":{\"args\":\"not-a-list\"},"
+        + "\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\"}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bundle.read(app))
+        .isInstanceOf(Bundle.BundleException.class).hasMessageContaining("not a valid OCI spec");
+  }
 }
