@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,13 +23,6 @@ public record Bundle(Path dir, Spec spec) {
   public static final String CRI_CONTAINER_TYPE = "io.kubernetes.cri.container-type";
   public static final String CRI_SANDBOX_ID = "io.kubernetes.cri.sandbox-id";
   public static final String RUNC_GROUP = "io.containerd.runc.v2.group";
-
-  /** The spec mapper, built on first use: a pod sandbox's Create never needs it (see {@link #read}). */
-  private static final class Mapper {
-    static final ObjectMapper JSON = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-  }
 
   private static final JsonFactory STREAMS = new JsonFactory();
 
@@ -110,17 +102,59 @@ public record Bundle(Path dir, Spec spec) {
   }
 
   static Spec parse(byte[] json, String what) throws BundleException {
-    try {
-      Spec spec = Mapper.JSON.readValue(json, Spec.class);
-      if (spec == null) {
-        throw new BundleException(what + " is empty (null)");
-      }
-      return spec;
-    } catch (JsonProcessingException e) {
-      throw new BundleException(what + " is not a valid OCI spec: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new BundleException("cannot parse " + what + ": " + e.getMessage(), e);
+    JsonNode tree = tree(json, what, "an OCI spec");
+    if (tree.isNull()) {
+      throw new BundleException(what + " is empty (null)");
     }
+    try {
+      return SpecReader.spec(tree);
+    } catch (BundleException e) {
+      throw new BundleException(what + " is not a valid OCI spec: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode tree(byte[] json, String what, String expected) throws BundleException {
+    try {
+      return SpecReader.tree(json, what);
+    } catch (BundleException e) {
+      throw new BundleException(what + " is not a valid OCI spec" + (expected.equals("an OCI spec") ? "" : " ("
+          + expected + ")") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses the linux.resources of an Update (the JSON inside UpdateTaskRequest.resources). */
+  public static Spec.Resources parseResources(byte[] json) throws BundleException {
+    try {
+      JsonNode tree = SpecReader.tree(json, "resources");
+      if (tree.isNull()) {
+        throw new BundleException("resources are empty (null)");
+      }
+      return SpecReader.resources(tree, "");
+    } catch (BundleException e) {
+      throw new BundleException("resources are not valid JSON for OCI linux.resources: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
+  public static Spec.Process parseProcess(byte[] json) throws BundleException {
+    try {
+      JsonNode tree = SpecReader.tree(json, "the exec process spec");
+      if (tree.isNull()) {
+        throw new BundleException("exec process spec is empty (null)");
+      }
+      return SpecReader.process(tree, "");
+    } catch (BundleException e) {
+      throw new BundleException("exec process spec is not valid JSON for an OCI process: " + e.getMessage(), e);
+    }
+  }
+
+  public Map<String, String> annotations() {
+    return spec.annotations == null ? Map.of() : spec.annotations;
+  }
+
+  /** The pod's pause container: jvisor runs nothing for it. */
+  public boolean isPodSandbox() {
+    return "sandbox".equals(annotations().get(CRI_CONTAINER_TYPE));
   }
 
   /** A spec with every part a CRI container's has, for {@link #warmUp}: each part has its own deserializer. */
@@ -136,46 +170,11 @@ public record Bundle(Path dir, Spec spec) {
       "path":"/proc/1/ns/net"}],"maskedPaths":["/proc/kcore"],"readonlyPaths":["/proc/bus"]}}
       """;
 
-  /** Builds the JSON deserializers a config.json needs (the daemon's warm-up thread; ~40 ms when cold). */
+  /** Runs the config.json readers once (the daemon's warm-up thread: their first run is interpreted code). */
   public static void warmUp() throws BundleException {
     byte[] json = WARM_UP_SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     annotations(json, "the warm-up spec");
     parse(json, "the warm-up spec");
-  }
-
-  /** Parses the linux.resources of an Update (the JSON inside UpdateTaskRequest.resources). */
-  public static Spec.Resources parseResources(byte[] json) throws BundleException {
-    try {
-      Spec.Resources r = Mapper.JSON.readValue(json, Spec.Resources.class);
-      if (r == null) {
-        throw new BundleException("resources are empty (null)");
-      }
-      return r;
-    } catch (IOException e) {
-      throw new BundleException("resources are not valid JSON for OCI linux.resources: " + e.getMessage(), e);
-    }
-  }
-
-  /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
-  public static Spec.Process parseProcess(byte[] json) throws BundleException {
-    try {
-      Spec.Process p = Mapper.JSON.readValue(json, Spec.Process.class);
-      if (p == null) {
-        throw new BundleException("exec process spec is empty (null)");
-      }
-      return p;
-    } catch (IOException e) {
-      throw new BundleException("exec process spec is not valid JSON for an OCI process: " + e.getMessage(), e);
-    }
-  }
-
-  public Map<String, String> annotations() {
-    return spec.annotations == null ? Map.of() : spec.annotations;
-  }
-
-  /** The pod's pause container: jvisor runs nothing for it. */
-  public boolean isPodSandbox() {
-    return "sandbox".equals(annotations().get(CRI_CONTAINER_TYPE));
   }
 
   /** The shim group: one shim per pod (see containerd-shim-v2.md, "Grouping"). */
