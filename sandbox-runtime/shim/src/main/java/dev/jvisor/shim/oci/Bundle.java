@@ -40,8 +40,8 @@ public record Bundle(Path dir, Spec spec) {
   /**
    * Reads {@code dir/config.json}; does not require the root to exist yet (containerd mounts it at Create). A pod's
    * pause container (CRI's container type "sandbox") runs nothing, so of its spec only the annotations are kept,
-   * read by a streaming pass that still rejects malformed JSON: building the spec mapper was ~40 ms of every pod's
-   * RunPodSandbox, and the pod's first app container comes later, while the daemon's warm-up builds it.
+   * read by a streaming pass that still rejects malformed JSON: the least work on RunPodSandbox's path, which
+   * every pod waits for.
    */
   public static Bundle read(Path dir) throws BundleException {
     Path config = dir.resolve("config.json");
