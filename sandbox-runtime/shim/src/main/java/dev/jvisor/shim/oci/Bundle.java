@@ -102,59 +102,42 @@ public record Bundle(Path dir, Spec spec) {
   }
 
   static Spec parse(byte[] json, String what) throws BundleException {
-    JsonNode tree = tree(json, what, "an OCI spec");
-    if (tree.isNull()) {
-      throw new BundleException(what + " is empty (null)");
-    }
-    try {
-      return SpecReader.spec(tree);
-    } catch (BundleException e) {
-      throw new BundleException(what + " is not a valid OCI spec: " + e.getMessage(), e);
-    }
-  }
-
-  private static JsonNode tree(byte[] json, String what, String expected) throws BundleException {
-    try {
-      return SpecReader.tree(json, what);
-    } catch (BundleException e) {
-      throw new BundleException(what + " is not a valid OCI spec" + (expected.equals("an OCI spec") ? "" : " ("
-          + expected + ")") + ": " + e.getMessage(), e);
-    }
+    return read(json, what + " is empty (null)", what + " is not a valid OCI spec", SpecReader::spec);
   }
 
   /** Parses the linux.resources of an Update (the JSON inside UpdateTaskRequest.resources). */
   public static Spec.Resources parseResources(byte[] json) throws BundleException {
-    try {
-      JsonNode tree = SpecReader.tree(json, "resources");
-      if (tree.isNull()) {
-        throw new BundleException("resources are empty (null)");
-      }
-      return SpecReader.resources(tree, "");
-    } catch (BundleException e) {
-      throw new BundleException("resources are not valid JSON for OCI linux.resources: " + e.getMessage(), e);
-    }
+    return read(json, "resources are empty (null)", "resources are not valid JSON for OCI linux.resources",
+        n -> SpecReader.resources(n, ""));
   }
 
   /** Parses an exec's process spec (the JSON inside ExecProcessRequest.spec). */
   public static Spec.Process parseProcess(byte[] json) throws BundleException {
+    return read(json, "exec process spec is empty (null)", "exec process spec is not valid JSON for an OCI process",
+        n -> SpecReader.process(n, ""));
+  }
+
+  /** How a document's tree becomes a model object. */
+  private interface Reader<T> {
+    T read(JsonNode tree) throws BundleException;
+  }
+
+  /** A JSON document read by {@code reader}; JSON null is {@code empty}, any error is prefixed {@code invalid}. */
+  private static <T> T read(byte[] json, String empty, String invalid, Reader<T> reader) throws BundleException {
+    JsonNode tree;
     try {
-      JsonNode tree = SpecReader.tree(json, "the exec process spec");
-      if (tree.isNull()) {
-        throw new BundleException("exec process spec is empty (null)");
-      }
-      return SpecReader.process(tree, "");
+      tree = SpecReader.tree(json);
     } catch (BundleException e) {
-      throw new BundleException("exec process spec is not valid JSON for an OCI process: " + e.getMessage(), e);
+      throw new BundleException(invalid + ": " + e.getMessage(), e);
     }
-  }
-
-  public Map<String, String> annotations() {
-    return spec.annotations == null ? Map.of() : spec.annotations;
-  }
-
-  /** The pod's pause container: jvisor runs nothing for it. */
-  public boolean isPodSandbox() {
-    return "sandbox".equals(annotations().get(CRI_CONTAINER_TYPE));
+    if (tree.isNull()) {
+      throw new BundleException(empty);
+    }
+    try {
+      return reader.read(tree);
+    } catch (BundleException e) {
+      throw new BundleException(invalid + ": " + e.getMessage(), e);
+    }
   }
 
   /** A spec with every part a CRI container's has, for {@link #warmUp}: each part has its own deserializer. */
@@ -175,6 +158,15 @@ public record Bundle(Path dir, Spec spec) {
     byte[] json = WARM_UP_SPEC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     annotations(json, "the warm-up spec");
     parse(json, "the warm-up spec");
+  }
+
+  public Map<String, String> annotations() {
+    return spec.annotations == null ? Map.of() : spec.annotations;
+  }
+
+  /** The pod's pause container: jvisor runs nothing for it. */
+  public boolean isPodSandbox() {
+    return "sandbox".equals(annotations().get(CRI_CONTAINER_TYPE));
   }
 
   /** The shim group: one shim per pod (see containerd-shim-v2.md, "Grouping"). */

@@ -33,21 +33,21 @@ final class SpecReader {
 
   private SpecReader() {}
 
-  /** The document as a tree; {@code what} names it in errors. */
-  static JsonNode tree(byte[] json, String what) throws BundleException {
+  /** The document as a tree; errors say what is wrong, the caller says which document. */
+  static JsonNode tree(byte[] json) throws BundleException {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() == null) {
-        throw new BundleException(what + " is empty");
+        throw new BundleException("no JSON value");
       }
       JsonNode n = value(p, 0);
       if (p.nextToken() != null) {
-        throw new BundleException(what + " is not valid JSON: data after the top-level value");
+        throw new BundleException("data after the top-level value");
       }
       return n;
     } catch (JsonProcessingException e) {
-      throw new BundleException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new BundleException(e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new BundleException("cannot parse " + what + ": " + e.getMessage(), e);
+      throw new BundleException(e.getMessage(), e);
     }
   }
 
