@@ -45,6 +45,7 @@ rm -rf "$dist/runtime"
 jna_jar="$(ls "$dist"/lib/jna-*.jar | head -n 1)"
 mkdir -p "$dist/lib/native"
 unzip -q -o -j -d "$dist/lib/native" "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so'
+chmod 0644 "$dist/lib/native/libjnidispatch.so" # dlopen needs no exec bit; the images keep exactly these modes
 
 printf '%s\n' "$version" > "$dist/VERSION"
 printf '%s\n' "$modules" > "$dist/MODULES"
