@@ -45,17 +45,12 @@ class ContainerdShimIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(PrivateContainerd.available(), "containerd is not installed");
-    containerd = PrivateContainerd.start(ShimLauncher.write(tmp.resolve("bin")), null);
-    containerd.importTestImages();
+    containerd = ShimContainerd.start(tmp);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (containerd != null) {
-      containerd.close();
-      assertThat(containerd.shimPids()).isEmpty();
-    }
+    ShimContainerd.stop(containerd);
   }
 
   @AfterEach

@@ -1,7 +1,6 @@
 package dev.jvisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jvisor.cri.CriClient;
 import dev.jvisor.cri.testing.CriConfigs;
@@ -31,17 +30,12 @@ class ShimPodIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(PrivateContainerd.available(), "containerd is not installed");
-    containerd = PrivateContainerd.start(ShimLauncher.write(tmp.resolve("bin")), null);
-    containerd.importTestImages();
+    containerd = ShimContainerd.start(tmp);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (containerd != null) {
-      containerd.close();
-      assertThat(containerd.shimPids()).isEmpty();
-    }
+    ShimContainerd.stop(containerd);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.jvisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jvisor.cri.CriClient;
 import dev.jvisor.cri.testing.CriConfigs;
@@ -38,9 +37,7 @@ class TerminalShimIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(PrivateContainerd.available(), "containerd is not installed");
-    containerd = PrivateContainerd.start(ShimLauncher.write(tmp.resolve("bin")), null);
-    containerd.importTestImages();
+    containerd = ShimContainerd.start(tmp);
     hostPty = tmp.resolve("hostpty.py");
     try (InputStream in = TerminalShimIT.class.getResourceAsStream("/pty/hostpty.py")) {
       Files.copy(in, hostPty);
@@ -49,10 +46,7 @@ class TerminalShimIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (containerd != null) {
-      containerd.close();
-      assertThat(containerd.shimPids()).isEmpty();
-    }
+    ShimContainerd.stop(containerd);
   }
 
   @AfterEach
