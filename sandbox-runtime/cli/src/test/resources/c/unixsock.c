@@ -311,6 +311,54 @@ static void nonblocking_full(void) {
   close(sv[1]);
 }
 
+static void on_alarm(int sig) { (void) sig; }
+
+static void dgram_names_and_eintr(void) {
+  int sv[2];
+  CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+  CHECK(send(sv[0], "anon", 4, 0));
+  struct sockaddr_un from;
+  socklen_t fl = sizeof from;
+  char buf[16];
+  long n = recvfrom(sv[1], buf, sizeof buf, 0, (struct sockaddr *) &from, &fl);
+  printf("dgram from an unnamed sender: %ld bytes, addrlen %d\n", n, (int) fl);
+  struct sockaddr_un a = {0}, b = {0};
+  a.sun_family = b.sun_family = AF_UNIX;
+  memcpy(a.sun_path, "\0jvisor-dgram-a", 15);
+  memcpy(b.sun_path, "\0jvisor-dgram-b", 15);
+  socklen_t len = offsetof(struct sockaddr_un, sun_path) + 15;
+  int da = socket(AF_UNIX, SOCK_DGRAM, 0), db = socket(AF_UNIX, SOCK_DGRAM, 0);
+  CHECK(bind(da, (struct sockaddr *) &a, len));
+  CHECK(bind(db, (struct sockaddr *) &b, len));
+  CHECK(sendto(da, "to b", 4, 0, (struct sockaddr *) &b, len));
+  fl = sizeof from;
+  n = recvfrom(db, buf, sizeof buf, 0, (struct sockaddr *) &from, &fl);
+  printf("dgram sendto: %ld '%.*s' from a %d\n", n, (int) n, buf, fl == len && memcmp(&from, &a, len) == 0);
+  CHECK(connect(db, (struct sockaddr *) &a, len));
+  err("sendto a socket connected elsewhere", sendto(sv[0], "x", 1, 0, (struct sockaddr *) &b, len));
+  close(db);
+  err("send to a closed dgram peer", sendto(da, "x", 1, 0, (struct sockaddr *) &b, len));
+  close(da);
+  struct sigaction sa = {0};
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: the blocked recv ends with EINTR */
+  alarm(1);
+  err("blocked recv interrupted", recv(sv[1], buf, sizeof buf, 0));
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGALRM, &sa, NULL);
+  if (fork() == 0) {
+    usleep(1500 * 1000);
+    send(sv[0], "late", 4, 0);
+    _exit(0);
+  }
+  alarm(1);
+  n = recv(sv[1], buf, sizeof buf, 0);
+  printf("SA_RESTART recv: %ld '%.*s'\n", n, (int) n, buf);
+  wait(NULL);
+  close(sv[0]);
+  close(sv[1]);
+}
+
 int main(int argc, char **argv) {
   const char *path = argc > 1 ? argv[1] : "/tmp/jvisor-unixsock-test";
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -323,6 +371,7 @@ int main(int argc, char **argv) {
   abstract_ns();
   misc_errors();
   nonblocking_full();
+  dgram_names_and_eintr();
   printf("done\n");
   return 0;
 }

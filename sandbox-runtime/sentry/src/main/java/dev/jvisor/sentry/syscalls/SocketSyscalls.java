@@ -411,7 +411,7 @@ final class SocketSyscalls {
     UnixSocket.Received r = s.recv(IoVecs.single(k, buf, len), (int) flags);
     r.rights.forEach(FileDescription::decRef); // no room for control data: Linux closes them too
     if (r.result >= 0 && addr != 0) {
-      writeAddr(k, addr, alenp, r.from == null ? new byte[] {1, 0} : r.from, false);
+      writeAddr(k, addr, alenp, r.from == null ? new byte[0] : r.from, false);
     }
     return r.result;
   }
@@ -486,15 +486,13 @@ final class SocketSyscalls {
     int outFlags = r.flags;
     // msg_name: the sender's address, truncated to msg_namelen, which then says the real length.
     if (h[0] != 0) {
-      byte[] from = r.from == null ? new byte[] {1, 0} : r.from;
+      byte[] from = r.from == null ? new byte[0] : r.from;
       int n = (int) Math.min(Math.max(0, (int) h[1]), from.length);
       if (n > 0 && k.mm().copyOut(h[0], from, 0, n) < 0) {
         r.rights.forEach(FileDescription::decRef);
         throw new ErrnoException(Errno.EFAULT);
       }
       Args.writeInt(k, msg + 8, from.length);
-    } else {
-      Args.writeInt(k, msg + 8, 0);
     }
     long used = 0;
     if (!r.rights.isEmpty()) {

@@ -306,11 +306,11 @@ public final class UnixSocket extends FileDescription {
           return done > 0 ? done : -Errno.EFAULT;
         }
         List<FileDescription> r = null;
-        if (rights != null && !rights.isEmpty()) {
-          r = new ArrayList<>(rights);
+        if (n > 0 && rights != null && !rights.isEmpty()) {
+          r = new ArrayList<>(rights); // files ride on the first chunk; with no bytes they are dropped, as Linux
           rights.clear();
         }
-        if (n > 0 || r != null) {
+        if (n > 0) {
           peer.rx.addStream(b, r);
         }
         done += n;
@@ -374,7 +374,7 @@ public final class UnixSocket extends FileDescription {
             r = new ArrayList<>(rights);
             rights.clear();
           }
-          target.rx.addMessage(b, r, local == null ? UNNAMED : local);
+          target.rx.addMessage(b, r, local); // null: an unnamed sender
           ns.notifyAll();
           return b.length;
         }
@@ -391,6 +391,7 @@ public final class UnixSocket extends FileDescription {
     public long result;
     public int flags;
     public final List<FileDescription> rights = new ArrayList<>();
+    /** The sender's address; null for an unnamed sender (recvfrom/recvmsg then report length 0, as Linux). */
     public byte[] from;
   }
 
@@ -414,7 +415,7 @@ public final class UnixSocket extends FileDescription {
       if (peer == null && (shutdown & RCV_SHUTDOWN) == 0) {
         return -Errno.EINVAL; // Linux: a stream socket that never connected
       }
-      out.from = peer == null || peer.local == null ? UNNAMED : peer.local;
+      out.from = peer == null ? null : peer.local;
       while (done < len) {
         if (!rx.isEmpty()) {
           int want = (int) Math.min(len - done, CHUNK);
