@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -336,6 +338,10 @@ static void dgram_names_and_eintr(void) {
   printf("dgram sendto: %ld '%.*s' from a %d\n", n, (int) n, buf, fl == len && memcmp(&from, &a, len) == 0);
   CHECK(connect(db, (struct sockaddr *) &a, len));
   err("sendto a socket connected elsewhere", sendto(sv[0], "x", 1, 0, (struct sockaddr *) &b, len));
+  struct sockaddr unspec = {0};
+  unspec.sa_family = AF_UNSPEC;
+  CHECK(connect(db, &unspec, sizeof unspec));
+  err("sendto after AF_UNSPEC disconnect", sendto(sv[0], "x", 1, 0, (struct sockaddr *) &b, len));
   close(db);
   err("send to a closed dgram peer", sendto(da, "x", 1, 0, (struct sockaddr *) &b, len));
   close(da);
@@ -359,6 +365,30 @@ static void dgram_names_and_eintr(void) {
   close(sv[1]);
 }
 
+static void epoll_select(void) {
+  int sv[2];
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.fd = sv[0]};
+  CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev));
+  struct epoll_event out;
+  printf("epoll idle: %d\n", epoll_wait(ep, &out, 1, 0));
+  CHECK(write(sv[1], "e", 1));
+  int n = epoll_wait(ep, &out, 1, 1000);
+  printf("epoll readable: %d in %d\n", n, !!(out.events & EPOLLIN));
+  fd_set r;
+  FD_ZERO(&r);
+  FD_SET(sv[0], &r);
+  struct timeval tv = {1, 0};
+  printf("select readable: %d %d\n", select(sv[0] + 1, &r, NULL, NULL, &tv), FD_ISSET(sv[0], &r));
+  close(sv[1]);
+  n = epoll_wait(ep, &out, 1, 1000);
+  printf("epoll after close: %d in %d rdhup %d hup %d\n", n, !!(out.events & EPOLLIN), !!(out.events & EPOLLRDHUP),
+         !!(out.events & EPOLLHUP));
+  close(ep);
+  close(sv[0]);
+}
+
 int main(int argc, char **argv) {
   const char *path = argc > 1 ? argv[1] : "/tmp/jvisor-unixsock-test";
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -372,6 +402,7 @@ int main(int argc, char **argv) {
   misc_errors();
   nonblocking_full();
   dgram_names_and_eintr();
+  epoll_select();
   printf("done\n");
   return 0;
 }

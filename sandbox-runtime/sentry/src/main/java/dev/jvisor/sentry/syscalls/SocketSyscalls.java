@@ -274,6 +274,15 @@ final class SocketSyscalls {
 
   private static long connect(Task k, long fd, long addr, long len, long a, long b, long c) throws ErrnoException {
     UnixSocket s = sock(k, fd);
+    if (s.type() == UnixSocket.SOCK_DGRAM && len >= 2) {
+      byte[] fam = new byte[2];
+      if (k.mm().copyIn(addr, fam, 0, 2) < 0) {
+        throw new ErrnoException(Errno.EFAULT);
+      }
+      if (fam[0] == 0 && fam[1] == 0) {
+        return s.disconnect(); // AF_UNSPEC: a datagram socket forgets its default peer, as Linux
+      }
+    }
     return s.connect(target(k, address(k, addr, len), s.type()), creds(k));
   }
 

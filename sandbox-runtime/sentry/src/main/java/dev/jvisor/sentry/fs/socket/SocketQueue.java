@@ -135,9 +135,14 @@ public final class SocketQueue {
 
   /** Drops everything queued (the owner closed), releasing passed files. */
   public void clear() {
+    drain().forEach(Message::dropRights);
+  }
+
+  /** Empties the queue and returns what it held, so the caller can release passed files outside its lock. */
+  List<Message> drain() {
     List<Message> all = new ArrayList<>(queue);
     queue.clear();
     used = 0;
-    all.forEach(Message::dropRights);
+    return all;
   }
 }

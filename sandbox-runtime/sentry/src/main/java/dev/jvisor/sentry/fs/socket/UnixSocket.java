@@ -200,6 +200,15 @@ public final class UnixSocket extends FileDescription {
     }
   }
 
+  /** connect(2) with AF_UNSPEC on a datagram socket: no default peer any more. */
+  public int disconnect() {
+    synchronized (ns) {
+      peer = null;
+      ns.notifyAll();
+      return 0;
+    }
+  }
+
   /** accept(2): the next connection (status flags {@code flags}), or -errno. */
   public Object accept(int flags) {
     synchronized (ns) {
@@ -631,10 +640,11 @@ public final class UnixSocket extends FileDescription {
   @Override
   protected void release() {
     List<UnixSocket> orphans;
+    List<Message> dropped;
     synchronized (ns) {
       closed = true;
       ns.unbind(this);
-      rx.clear();
+      dropped = rx.drain();
       orphans = new ArrayList<>(pending);
       pending.clear();
       listening = false;
@@ -643,6 +653,8 @@ public final class UnixSocket extends FileDescription {
       }
       ns.notifyAll();
     }
+    // Outside the lock: releasing a passed file or an unaccepted connection may take other locks.
+    dropped.forEach(Message::dropRights);
     orphans.forEach(FileDescription::decRef); // never accepted: their clients see the connection close
   }
 
