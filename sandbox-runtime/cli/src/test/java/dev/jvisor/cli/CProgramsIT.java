@@ -22,7 +22,7 @@ class CProgramsIT {
     assumeTrue(Files.exists(Path.of("/dev/kvm")), "no /dev/kvm on this machine");
     dir = Files.createTempDirectory("jvisor-c");
     for (String name : List.of("mm", "fileio", "timerlimits", "nullptr", "forkmem", "timers", "fdtypes", "sched",
-        "owners", "altstack", "cloexec", "robust", "prctl", "cputime")) {
+        "owners", "altstack", "cloexec", "robust", "prctl", "cputime", "unixsock")) {
       Path src = dir.resolve(name + ".c");
       try (InputStream in = CProgramsIT.class.getResourceAsStream("/c/" + name + ".c")) {
         Files.copy(in, src);
@@ -51,7 +51,8 @@ class CProgramsIT {
       "timerlimits,static", "forkmem,dynamic", "forkmem,static", "timers,dynamic", "timers,static",
       "fdtypes,dynamic", "fdtypes,static", "sched,dynamic", "sched,static", "altstack,dynamic", "altstack,static",
       "cloexec,dynamic", "cloexec,static", "robust,dynamic", "robust,static",
-      "prctl,dynamic", "prctl,static", "cputime,dynamic", "cputime,static"})
+      "prctl,dynamic", "prctl,static", "cputime,dynamic", "cputime,static", "unixsock,dynamic",
+      "unixsock,static"})
   void printsTheSameAsNatively(String program, String linkage) throws Exception {
     String exe = dir.resolve(program + "-" + linkage).toString();
     String scratch = "/tmp/jvisor-c-scratch-" + program + "-" + linkage;

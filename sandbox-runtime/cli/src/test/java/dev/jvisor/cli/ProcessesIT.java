@@ -192,4 +192,16 @@ class ProcessesIT {
         "os.waitpid(pid, 0)");
     sameAsNative(CWD, List.of(), "/usr/bin/python3", "-c", script);
   }
+
+  /** AF_UNIX from Python: socketpair, a threaded socketserver on a path in /tmp, datagrams, send_fds/recv_fds. */
+  @Test
+  void pythonUnixSocketsBehaveAsNatively() throws Exception {
+    Path script = dir.resolve("unixsock.py");
+    try (InputStream in = ProcessesIT.class.getResourceAsStream("/py/unixsock.py")) {
+      Files.copy(in, script);
+    }
+    String sock = "/tmp/jvisor-py-unixsock-" + ProcessHandle.current().pid();
+    sameAsNative(CWD, List.of(), "/usr/bin/python3", script.toString(), sock);
+    assertThat(Path.of(sock)).doesNotExist();
+  }
 }

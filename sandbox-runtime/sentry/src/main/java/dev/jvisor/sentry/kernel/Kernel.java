@@ -46,6 +46,8 @@ public final class Kernel implements ProcView {
   private final KernelLog kernelLog = new KernelLog(bootNanos);
   private final OomKiller oomKiller = new OomKiller(this, kernelLog);
   private final Futexes futexes = new Futexes();
+  /** This sandbox's Unix-socket names (abstract and bound paths) and the lock every one of its sockets uses. */
+  private final dev.jvisor.sentry.fs.socket.UnixNamespace unixSockets = new dev.jvisor.sentry.fs.socket.UnixNamespace();
   /** The pseudo-terminals of this sandbox (one devpts shared by its mount namespaces). */
   /** Pause/Resume of the whole sandbox, or of one container's mount namespace. */
   private final Freezer freezer = new Freezer();
@@ -141,6 +143,10 @@ public final class Kernel implements ProcView {
 
   public Platform platform() {
     return platform;
+  }
+
+  public dev.jvisor.sentry.fs.socket.UnixNamespace unixSockets() {
+    return unixSockets;
   }
 
   public Vfs vfs() {

@@ -192,6 +192,9 @@ final class FileSyscalls {
       throw new ErrnoException(Errno.EINVAL);
     }
     FileDescription f = Args.fd(k, fd);
+    if (off < 0 && f instanceof dev.jvisor.sentry.fs.socket.UnixSocket s) {
+      return SocketSyscalls.vectorIo(k, s, iov, cnt, read); // one message per call, not one per iovec
+    }
     long[] v = cnt == 0 ? new long[0] : Args.readLongs(k, iov, (int) (2 * cnt));
     long total = 0;
     for (int i = 0; i < cnt; i++) {

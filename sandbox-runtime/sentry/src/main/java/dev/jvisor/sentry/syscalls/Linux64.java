@@ -16,6 +16,7 @@ public final class Linux64 {
     TimeSyscalls.register(t);
     FutexSyscalls.register(t);
     PipeSyscalls.register(t);
+    SocketSyscalls.register(t);
     WaitSyscalls.register(t);
     InfoSyscalls.register(t);
     SchedSyscalls.register(t);

@@ -8,12 +8,6 @@ final class Unsupported {
   private Unsupported() {}
 
   static void register(SyscallTable t) {
-    t.error("socket", Errno.EAFNOSUPPORT, "Networking is not implemented yet: EAFNOSUPPORT.");
-    t.error("socketpair", Errno.EAFNOSUPPORT, "Networking is not implemented yet: EAFNOSUPPORT.");
-    for (String n : new String[] {"getpeername", "getsockname", "getsockopt", "setsockopt", "shutdown", "accept",
-        "accept4", "listen", "bind", "connect", "sendto", "recvfrom", "sendmsg", "recvmsg"}) {
-      t.error(n, Errno.ENOTSOCK, "No sockets exist yet: ENOTSOCK.");
-    }
     t.error("ptrace", Errno.EPERM, "Tracing other processes is not allowed: EPERM.");
     t.error("mount", Errno.EPERM, "Mounts are fixed when the sandbox starts: EPERM.");
     t.error("umount2", Errno.EPERM, "Mounts are fixed when the sandbox starts: EPERM.");

@@ -42,6 +42,11 @@ public abstract class Node {
     throw new ErrnoException(type() == NodeType.DIRECTORY ? Errno.EROFS : Errno.ENOTDIR);
   }
 
+  /** bind(2) of a Unix socket to a path: a socket inode named {@code name} (EROFS where nothing is writable). */
+  public Node mksock(String name, int mode) throws ErrnoException {
+    throw new ErrnoException(type() == NodeType.DIRECTORY ? Errno.EROFS : Errno.ENOTDIR);
+  }
+
   /** Removes {@code name}; {@code directory} selects rmdir semantics. */
   public void unlink(String name, boolean directory) throws ErrnoException {
     throw new ErrnoException(type() == NodeType.DIRECTORY ? Errno.EROFS : Errno.ENOTDIR);

@@ -105,6 +105,9 @@ public final class MemNode extends Node {
     if (type == NodeType.DIRECTORY && (flags & FileDescription.O_ACCMODE) != 0) {
       throw new ErrnoException(Errno.EISDIR);
     }
+    if (type == NodeType.SOCKET) {
+      throw new ErrnoException(Errno.ENXIO); // open(2) of a socket inode, as Linux
+    }
     if ((flags & 01000) != 0 && type == NodeType.REGULAR && (flags & FileDescription.O_ACCMODE) != 0) {
       truncate(0);
     }
@@ -187,6 +190,11 @@ public final class MemNode extends Node {
   @Override
   public Node symlink(String name, String target) throws ErrnoException {
     return add(name, symlinkTo(target));
+  }
+
+  @Override
+  public Node mksock(String name, int mode) throws ErrnoException {
+    return add(name, new MemNode(NodeType.SOCKET, mode));
   }
 
   @Override

@@ -221,6 +221,12 @@ public final class OverlayNode extends Node {
   }
 
   @Override
+  public Node mksock(String child, int mode) throws ErrnoException {
+    prepareNew(child).mksock(child, mode);
+    return lookup(child);
+  }
+
+  @Override
   public void unlink(String child, boolean directory) throws ErrnoException {
     OverlayNode victim = (OverlayNode) lookup(child);
     NodeType t = victim.type();
