@@ -15,23 +15,15 @@ found="$("$jdk_bin/jdeps" --multi-release 17 --ignore-missing-deps --print-modul
 modules="$(printf '%s,%s\n' "$found" "$extra_modules" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
 echo "assemble: linking modules $modules"
 
-# The runtime is linked from a JDK 25 or later when the machine has one (JVISOR_RUNTIME_JDK, else the newest
-# under /usr/lib/jvm): its AOT cache halves the pod daemon's start (docs/benchmarks-shim.md). The jars are
-# compiled for 17 and run on either.
-major_of() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
-link_jdk="${JVISOR_RUNTIME_JDK:-}"
-if [ -z "$link_jdk" ]; then
-  best=0
-  for home in /usr/lib/jvm/*/; do
-    home="${home%/}" major="$(major_of "$home")"
-    if [ -x "$home/bin/jlink" ] && [ "${major:-0}" -ge 25 ] && [ "$major" -gt "$best" ]; then
-      best="$major" link_jdk="$home"
-    fi
-  done
+# The runtime is linked from a JDK 25 or later when the machine has one (scripts/runtime-jdk.sh, the choice
+# ./jvisor and the shim ITs make too): its AOT cache halves the pod daemon's start (docs/benchmarks-shim.md). The
+# jars are compiled for 17 and run on either; without one, or without its jlink, the build's JDK is linked.
+read -r link_jdk link_major <<<"$("$(dirname "$0")/../../../scripts/runtime-jdk.sh" --major)" || true
+if [ -z "${link_jdk:-}" ] || [ ! -x "$link_jdk/bin/jlink" ]; then
+  link_jdk="$java_home" link_major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null || true)"
 fi
-link_jdk="${link_jdk:-$java_home}"
 [ -x "$link_jdk/bin/jlink" ] || { echo "assemble: no jlink in $link_jdk/bin" >&2; exit 1; }
-echo "assemble: linking the runtime from $link_jdk (Java $(major_of "$link_jdk"))"
+echo "assemble: linking the runtime from $link_jdk (Java $link_major)"
 
 rm -rf "$dist/runtime"
 "$link_jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \

@@ -14,41 +14,31 @@ final class ShimLauncher {
 
   private ShimLauncher() {}
 
+  /** The script that chooses the runtime for ./jvisor and the distribution alike. */
+  static final Path RUNTIME_JDK = Path.of("../../scripts/runtime-jdk.sh");
+
   /**
-   * The java the shim runs on: what the distribution links its runtime from (assemble.sh: a JDK 25 or later
-   * when the machine has one, for its AOT cache), unless {@code -Djvisor.shim.java=/path/to/java} names another.
+   * The java the shim runs on: what the distribution links its runtime from ({@link #RUNTIME_JDK}: a JDK 25 or
+   * later when the machine has one, for its AOT cache), unless {@code -Djvisor.shim.java=/path/to/java} names
+   * another; the tests' own java when the script chooses none.
    */
   static String runtimeJava() throws IOException {
     String chosen = System.getProperty("jvisor.shim.java", "");
     if (!chosen.isEmpty()) {
       return chosen;
     }
-    Path jvms = Path.of("/usr/lib/jvm");
-    if (Files.isDirectory(jvms)) {
-      try (var homes = Files.list(jvms)) {
-        var newest = homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && javaMajor(h) >= 25)
-            .max(java.util.Comparator.comparingInt(ShimLauncher::javaMajor));
-        if (newest.isPresent()) {
-          return newest.get().resolve("bin/java").toString();
-        }
-      }
-    }
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** JAVA_VERSION's major number from a Java home's {@code release} file, 0 if unreadable. */
-  static int javaMajor(Path home) {
+    Process p = new ProcessBuilder(RUNTIME_JDK.toString()).redirectErrorStream(true).start();
+    String home = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
     try {
-      for (String line : Files.readAllLines(home.resolve("release"))) {
-        var m = java.util.regex.Pattern.compile("^JAVA_VERSION=\"(\\d+)").matcher(line);
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
+      if (p.waitFor() != 0) {
+        throw new IOException(RUNTIME_JDK + " failed: " + home);
       }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
-    return 0;
+    return home.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+        : Path.of(home, "bin", "java").toString();
   }
 
   /** JNA's native stub where the installed layout has it ({@code <home>/lib/native}), as assemble.sh puts it. */

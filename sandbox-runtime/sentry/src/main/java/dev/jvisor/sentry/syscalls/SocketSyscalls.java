@@ -104,8 +104,8 @@ final class SocketSyscalls {
     };
   }
 
-  private static long socket(Task k, long domain, long type, long protocol, long a, long b, long c)
-      throws ErrnoException {
+  /** socket's and socketpair's arguments checked as Linux checks them: the socket type, for AF_UNIX only. */
+  private static int unixType(long domain, long type, long protocol) throws ErrnoException {
     if (domain != AF_UNIX) {
       throw new ErrnoException(Errno.EAFNOSUPPORT);
     }
@@ -113,6 +113,12 @@ final class SocketSyscalls {
     if (protocol != 0 && protocol != AF_UNIX) {
       throw new ErrnoException(Errno.EPROTONOSUPPORT);
     }
+    return ty;
+  }
+
+  private static long socket(Task k, long domain, long type, long protocol, long a, long b, long c)
+      throws ErrnoException {
+    int ty = unixType(domain, type, protocol);
     UnixSocket s = new UnixSocket(ns(k), ty, (int) type & SOCK_NONBLOCK, creds(k));
     return FileSyscalls.install(k, s, 0, (type & SOCK_CLOEXEC) != 0);
   }
@@ -123,13 +129,7 @@ final class SocketSyscalls {
 
   private static long socketpair(Task k, long domain, long type, long protocol, long sv, long b, long c)
       throws ErrnoException {
-    if (domain != AF_UNIX) {
-      throw new ErrnoException(Errno.EAFNOSUPPORT);
-    }
-    int ty = type(type);
-    if (protocol != 0 && protocol != AF_UNIX) {
-      throw new ErrnoException(Errno.EPROTONOSUPPORT);
-    }
+    int ty = unixType(domain, type, protocol);
     boolean cloexec = (type & SOCK_CLOEXEC) != 0;
     UnixSocket[] p = UnixSocket.pair(ns(k), ty, (int) type & SOCK_NONBLOCK, creds(k));
     int a;

@@ -5,8 +5,6 @@ import dev.jvisor.sentry.mm.MemoryManager;
 import dev.jvisor.sentry.vfs.FileDescription;
 import dev.jvisor.sentry.vfs.NodeType;
 import dev.jvisor.sentry.vfs.Stat;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /** eventfd(2): a 64-bit counter; reads take it (or 1 with EFD_SEMAPHORE), writes add to it. */
 public final class EventFd extends FileDescription {
@@ -38,59 +36,43 @@ public final class EventFd extends FileDescription {
 
   @Override
   public synchronized long read(MemoryManager mm, long va, long len) {
-    if (len < 8) {
+    if (len < CounterIo.SIZE) {
       return -Errno.EINVAL;
     }
-    try {
-      while (count == 0) {
-        if ((flags & O_NONBLOCK) != 0) {
-          return -Errno.EAGAIN;
-        }
-        wait();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -Errno.EINTR;
+    long waited = CounterIo.await(this, () -> count != 0, (flags & O_NONBLOCK) != 0);
+    if (waited < 0) {
+      return waited;
     }
     long v = semaphore ? 1 : count;
-    byte[] b = new byte[8];
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(v);
-    if (mm.copyOut(va, b, 0, 8) < 0) {
+    if (!CounterIo.copyOut(mm, va, v)) {
       return -Errno.EFAULT;
     }
     count -= v;
     notifyAll();
-    return 8;
+    return CounterIo.SIZE;
   }
 
   @Override
   public synchronized long write(MemoryManager mm, long va, long len) {
-    if (len < 8) {
+    if (len < CounterIo.SIZE) {
       return -Errno.EINVAL;
     }
-    byte[] b = new byte[8];
-    if (mm.copyIn(va, b, 0, 8) < 0) {
+    Long value = CounterIo.copyIn(mm, va);
+    if (value == null) {
       return -Errno.EFAULT;
     }
-    long v = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    long v = value;
     if (v == -1L) {
       return -Errno.EINVAL;
     }
     // The counter is unsigned and tops out at 0xfffffffffffffffe; a write that would pass it blocks (or EAGAIN).
-    try {
-      while (Long.compareUnsigned(v, MAX - count) > 0) {
-        if ((flags & O_NONBLOCK) != 0) {
-          return -Errno.EAGAIN;
-        }
-        wait();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -Errno.EINTR;
+    long waited = CounterIo.await(this, () -> Long.compareUnsigned(v, MAX - count) <= 0, (flags & O_NONBLOCK) != 0);
+    if (waited < 0) {
+      return waited;
     }
     count += v;
     notifyAll();
-    return 8;
+    return CounterIo.SIZE;
   }
 
   @Override

@@ -5,8 +5,6 @@ import dev.jvisor.sentry.mm.MemoryManager;
 import dev.jvisor.sentry.vfs.FileDescription;
 import dev.jvisor.sentry.vfs.NodeType;
 import dev.jvisor.sentry.vfs.Stat;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,27 +58,18 @@ public final class TimerFd extends FileDescription {
 
   @Override
   public synchronized long read(MemoryManager mm, long va, long len) {
-    if (len < 8) {
+    if (len < CounterIo.SIZE) {
       return -Errno.EINVAL;
     }
-    try {
-      while (expirations == 0) {
-        if ((flags & O_NONBLOCK) != 0) {
-          return -Errno.EAGAIN;
-        }
-        wait();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -Errno.EINTR;
+    long waited = CounterIo.await(this, () -> expirations != 0, (flags & O_NONBLOCK) != 0);
+    if (waited < 0) {
+      return waited;
     }
-    byte[] b = new byte[8];
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(expirations);
-    if (mm.copyOut(va, b, 0, 8) < 0) {
+    if (!CounterIo.copyOut(mm, va, expirations)) {
       return -Errno.EFAULT;
     }
     expirations = 0;
-    return 8;
+    return CounterIo.SIZE;
   }
 
   @Override

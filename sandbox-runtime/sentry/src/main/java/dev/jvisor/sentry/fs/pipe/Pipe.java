@@ -73,6 +73,22 @@ public final class Pipe {
   }
 
   private synchronized long read(MemoryManager mm, long va, long len, boolean nonblock) throws InterruptedException {
+    long ready = awaitData(nonblock);
+    if (ready <= 0) {
+      return ready;
+    }
+    int n = (int) Math.min(len, size);
+    byte[] out = new byte[n];
+    copyFromRing(out, n);
+    if (mm.copyOut(va, out, 0, n) < 0) {
+      return -Errno.EFAULT;
+    }
+    consume(n);
+    return n;
+  }
+
+  /** Waits while the pipe is empty: 1 when there is data, 0 at EOF (no writers left), -EAGAIN when nonblock. */
+  private long awaitData(boolean nonblock) throws InterruptedException {
     while (size == 0) {
       if (writers == 0) {
         return 0;
@@ -82,18 +98,21 @@ public final class Pipe {
       }
       wait();
     }
-    int n = (int) Math.min(len, size);
-    byte[] out = new byte[n];
+    return 1;
+  }
+
+  /** The first {@code n} buffered bytes into {@code dst}, left in the pipe. */
+  private void copyFromRing(byte[] dst, int n) {
     int first = Math.min(n, ring.length - head);
-    System.arraycopy(ring, head, out, 0, first);
-    System.arraycopy(ring, 0, out, first, n - first);
-    if (mm.copyOut(va, out, 0, n) < 0) {
-      return -Errno.EFAULT;
-    }
+    System.arraycopy(ring, head, dst, 0, first);
+    System.arraycopy(ring, 0, dst, first, n - first);
+  }
+
+  /** Drops the first {@code n} buffered bytes and wakes writers waiting for room. */
+  private void consume(int n) {
     head = (head + n) % ring.length;
     size -= n;
     notifyAll();
-    return n;
   }
 
   private synchronized long write(MemoryManager mm, long va, long len, boolean nonblock)
@@ -134,23 +153,14 @@ public final class Pipe {
    * {@code peek}. Blocks while empty (0 at EOF: no writers left); -EAGAIN when {@code nonblock}.
    */
   public synchronized long take(byte[] dst, int max, boolean nonblock, boolean peek) throws InterruptedException {
-    while (size == 0) {
-      if (writers == 0) {
-        return 0;
-      }
-      if (nonblock) {
-        return -Errno.EAGAIN;
-      }
-      wait();
+    long ready = awaitData(nonblock);
+    if (ready <= 0) {
+      return ready;
     }
     int n = Math.min(Math.min(max, size), dst.length);
-    int first = Math.min(n, ring.length - head);
-    System.arraycopy(ring, head, dst, 0, first);
-    System.arraycopy(ring, 0, dst, first, n - first);
+    copyFromRing(dst, n);
     if (!peek) {
-      head = (head + n) % ring.length;
-      size -= n;
-      notifyAll();
+      consume(n);
     }
     return n;
   }

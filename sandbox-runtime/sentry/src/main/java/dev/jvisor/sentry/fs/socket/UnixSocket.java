@@ -298,14 +298,8 @@ public final class UnixSocket extends FileDescription {
           if (nonblock(msgFlags)) {
             return done > 0 ? done : -Errno.EAGAIN;
           }
-          try {
-            ns.wait();
-          } catch (InterruptedException e) {
-            if (done > 0) {
-              Thread.currentThread().interrupt();
-              return done;
-            }
-            throw e;
+          if (!awaitChange(done)) {
+            return done;
           }
           continue;
         }
@@ -395,6 +389,24 @@ public final class UnixSocket extends FileDescription {
     }
   }
 
+  /**
+   * Waits (holding the namespace lock) for any socket of the namespace to change. A signal during a stream
+   * transfer that has already moved {@code done} bytes ends it with that count, as Linux does: false then, with
+   * the interrupt kept for the syscall layer; with nothing moved it is the caller's EINTR.
+   */
+  private boolean awaitChange(long done) throws InterruptedException {
+    try {
+      ns.wait();
+      return true;
+    } catch (InterruptedException e) {
+      if (done > 0) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** What one receive produced: bytes (or -errno), msg_flags, passed files and the sender's address. */
   public static final class Received {
     public long result;
@@ -446,14 +458,8 @@ public final class UnixSocket extends FileDescription {
         if (nonblock(msgFlags)) {
           return done > 0 ? done : -Errno.EAGAIN;
         }
-        try {
-          ns.wait();
-        } catch (InterruptedException e) {
-          if (done > 0) {
-            Thread.currentThread().interrupt();
-            return done;
-          }
-          throw e;
+        if (!awaitChange(done)) {
+          return done;
         }
       }
       return done;
