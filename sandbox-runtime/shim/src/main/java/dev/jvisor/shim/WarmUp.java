@@ -20,13 +20,15 @@ import java.util.logging.Logger;
  */
 final class WarmUp {
   private static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
-  /** Classes whose static initialization is expensive and certain to come (Sentry boot, the Task messages). */
+  /**
+   * Classes whose static initialization is expensive and certain to come for the first app container (Sentry
+   * boot, an exec's message); the first phase has already run the Create message and the events' descriptors.
+   */
   private static final List<String> CLASSES = List.of("dev.jvisor.sentry.kernel.Kernel",
       "dev.jvisor.sentry.kernel.SandboxImpl", "dev.jvisor.sentry.syscalls.Linux64",
       "dev.jvisor.sentry.platform.kvm.KvmMachine", "dev.jvisor.sentry.platform.kvm.KvmVcpu",
       "dev.jvisor.sentry.mm.MemoryManager", "dev.jvisor.sentry.loader.ElfFile", "dev.jvisor.sentry.vfs.Vfs",
-      "dev.jvisor.shim.proto.task.CreateTaskRequest", "dev.jvisor.shim.proto.task.ExecProcessRequest",
-      "dev.jvisor.shim.proto.events.TaskCreate", "dev.jvisor.shim.task.Processes");
+      "dev.jvisor.shim.proto.task.ExecProcessRequest", "dev.jvisor.shim.task.Processes");
 
   /** How long the second phase waits for the pod sandbox's Create before going ahead anyway. */
   static final Duration FIRST_CREATE_WAIT = Duration.ofSeconds(1);
